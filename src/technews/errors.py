@@ -1,0 +1,13 @@
+"""The errors technews raises on purpose."""
+
+
+class TechnewsError(Exception):
+    """Base class: anything technews refuses, with a message for the user."""
+
+
+class InvalidInputError(TechnewsError, ValueError):
+    """The input is no text, or text with nothing in it."""
+
+
+class ModelNotFoundError(TechnewsError, OSError):
+    """The pipeline folder does not exist or is not a spaCy pipeline."""

@@ -1,0 +1,66 @@
+"""Word lists that steer the rules, loaded from ``technews/data/lexicon``."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+
+def lexicon_path(name: str) -> Path:
+    return Path(str(resources.files("technews") / "data" / "lexicon" / name))
+
+
+@lru_cache
+def load_json(name: str) -> dict:
+    return json.loads(lexicon_path(name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class ProductGrammarWords:
+    """Words of the grammar LINE [SERIES] MODEL [SUFFIX...] (see product_grammar.json)."""
+
+    series: frozenset[str]
+    suffixes: frozenset[str]
+    coordinators: frozenset[str]
+    model: re.Pattern
+    not_model: re.Pattern
+
+    def is_model(self, text: str) -> bool:
+        return bool(self.model.match(text)) and not self.not_model.match(text)
+
+
+@lru_cache
+def product_grammar_words() -> ProductGrammarWords:
+    data = load_json("product_grammar.json")
+    return ProductGrammarWords(
+        series=frozenset(data["series"]),
+        suffixes=frozenset(data["suffixes"]),
+        coordinators=frozenset(data["coordinators"]),
+        model=re.compile("|".join(f"(?:{p})" for p in data["model_patterns"])),
+        not_model=re.compile("|".join(f"(?:{p})" for p in data["not_models"])),
+    )
+
+
+@dataclass(frozen=True)
+class RoleCues:
+    """Cues of ANNOTATION.md rule 6 (see roles.json)."""
+
+    product_prepositions: frozenset[str]
+    product_verb_stems: tuple[str, ...]
+    product_compound_heads: frozenset[str]
+    currency_heads: frozenset[str]
+
+
+@lru_cache
+def role_cues() -> RoleCues:
+    data = load_json("roles.json")
+    return RoleCues(
+        product_prepositions=frozenset(data["product_prepositions"]),
+        product_verb_stems=tuple(data["product_verb_stems"]),
+        product_compound_heads=frozenset(data["product_compound_heads"]),
+        currency_heads=frozenset(data["currency_heads"]),
+    )

@@ -1,0 +1,233 @@
+"""Entity recognition from the knowledge base and the product grammar.
+
+Finds organizations, products, places and people by their known names
+(inflected forms included), reads product names with the product grammar,
+decides company-or-product by role (ANNOTATION.md rule 6), drops what rule 7
+excludes, and writes the result to ``doc.ents``. Each span's ``kb_id_`` holds
+the canonical name the match implies; ``technews_canonical`` finalises it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from technews.kb import KnowledgeBase
+from technews.lexicon import product_grammar_words, role_cues
+from technews.pipeline.product_grammar import NameStart, find_products
+from technews.pipeline.roles import is_currency_compound, used_as_product
+
+# On equal length the earlier source wins: a grammar product over a listed one,
+# a company over a place of the same name (Nokia).
+SOURCE_PRIORITY = ("grammar", "product", "org", "person", "place", "person_cue", "model")
+
+# Nouns that introduce a person's name: "Apple-Chef Tim Cook", "Analyst Ming-Chi Kuo".
+PERSON_CUES = frozenset(
+    ["CEO", "Chef", "Chefin", "Gründer", "Gründerin", "Mitgründer", "Sprecher", "Sprecherin", "Analyst", "Analystin", "Präsident", "Präsidentin", "Minister", "Ministerin", "Kommissarin", "Kommissar", "Vorstand", "Vorstandschef", "Manager", "Managerin", "Entwickler", "Entwicklerin", "Experte", "Expertin", "Leaker", "Journalist", "Journalistin", "Firmenchef", "Konzernchef", "Geschäftsführer", "Geschäftsführerin", "Kanzler", "Kanzlerin"]
+)
+# Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
+MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
+ORDINAL = re.compile(r"^\d+(\.\d+)*\.$")
+PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible entity: tokens start..end, label, canonical name and where it came from."""
+
+    start: int
+    end: int
+    label: str
+    canonical: str
+    source: str
+    also_org: bool = False  # a product name that also names the company (Facebook)
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return (-(self.end - self.start), SOURCE_PRIORITY.index(self.source), self.start)
+
+
+@Language.factory(
+    "technews_entities",
+    assigns=["doc.ents"],
+    default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
+)
+def make_entity_recognizer(
+    nlp: Language, name: str, knowledge_base: KnowledgeBase
+) -> EntityRecognizer:
+    return EntityRecognizer(nlp, name, knowledge_base)
+
+
+class EntityRecognizer:
+    """Knowledge-base and grammar entities for German tech news.
+
+    nlp: the pipeline, whose tokenizer turns the names into match patterns.
+    name: the component's name.
+    knowledge_base: the names to look for (``technews.knowledge_base.v1``).
+    """
+
+    def __init__(self, nlp: Language, name: str, knowledge_base: KnowledgeBase) -> None:
+        self.name = name
+        self.kb = knowledge_base
+        self.words = product_grammar_words()
+        self.cues = role_cues()
+        usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
+        makers = {line.maker for line in knowledge_base.product_lines.values()} | {
+            product.maker for product in knowledge_base.products.values() if product.maker
+        } | {org.name for org in knowledge_base.organizations.values() if org.sector in MAKER_SECTORS}
+        # Last words of lines and brands: `iPhone 15.` ends a sentence, not an ordinal.
+        self.name_ends = frozenset(
+            name.split()[-1] for name in [*knowledge_base.product_lines, *makers]
+        )
+        self.matchers = {
+            "org": _phrase_matcher(nlp, (f for f in knowledge_base.org_surface_forms()
+                                         if f[1] in usable_orgs), knowledge_base),
+            "product": _phrase_matcher(nlp, knowledge_base.product_surface_forms(), knowledge_base),
+            "place": _phrase_matcher(nlp, knowledge_base.place_surface_forms(), knowledge_base),
+            "person": _phrase_matcher(nlp, knowledge_base.person_surface_forms(), knowledge_base),
+            "line": _phrase_matcher(nlp, ((line, line) for line in knowledge_base.product_lines),
+                                    knowledge_base),
+            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs),
+                                     knowledge_base),
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        _split_sentence_final_models(doc, self.name_ends)
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Candidate]:
+        """All candidates, overlapping and unfiltered."""
+        candidates = [
+            *self._listed(doc, "org", "ORG"),
+            *self._listed(doc, "product", "PRODUCT"),
+            *self._listed(doc, "place", "LOC"),
+            *self._listed(doc, "person", "PER"),
+            *self._grammar_products(doc),
+            *self._cued_people(doc),
+        ]
+        return candidates
+
+    def set_annotations(self, doc: Doc, candidates: list[Candidate]) -> None:
+        """Filter, decide roles, resolve overlaps and write ``doc.ents``."""
+        kept = [self._with_role(doc, c) for c in candidates if self._is_entity(doc, c)]
+        kept += [Candidate(e.start, e.end, e.label_, e.kb_id_ or e.text, "model") for e in doc.ents]
+        chosen: list[Candidate] = []
+        taken: set[int] = set()
+        for candidate in sorted(kept, key=lambda c: c.rank):
+            tokens = set(range(candidate.start, candidate.end))
+            if not tokens & taken:
+                chosen.append(candidate)
+                taken |= tokens
+        chosen += _surname_mentions(doc, chosen, taken)
+        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen]
+        doc.ents = filter_spans(spans)
+
+    def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
+        products = self.kb.products
+        for match_id, start, end in self.matchers[table](doc):
+            canonical = doc.vocab.strings[match_id]
+            also_org = table == "product" and products[canonical].also_org
+            yield Candidate(start, end, label, canonical, table, also_org)
+
+    def _grammar_products(self, doc: Doc) -> Iterator[Candidate]:
+        lines = self.kb.product_lines
+        name_starts = [
+            NameStart(start, end, lines[key].maker, lines[key].standalone, is_brand=False)
+            for key, start, end in _named_matches(doc, self.matchers["line"])
+        ] + [
+            NameStart(start, end, key, standalone=False, is_brand=True)
+            for key, start, end in _named_matches(doc, self.matchers["brand"])
+        ]
+        for product in find_products(doc, name_starts, self.words):
+            yield Candidate(product.start, product.end, "PRODUCT", product.canonical, "grammar")
+
+    def _cued_people(self, doc: Doc) -> Iterator[Candidate]:
+        """`Apple-Chef Tim Cook`: a cue noun, then a first and a last name."""
+        for token in doc[:-2]:
+            if token.text not in PERSON_CUES:
+                continue
+            first, last = doc[token.i + 1], doc[token.i + 2]
+            if all(_looks_like_name_part(t) and t.text not in self.kb.non_entities
+                   for t in (first, last)):
+                yield Candidate(first.i, last.i + 1, "PER", f"{first.text} {last.text}", "person_cue")
+
+    def _is_entity(self, doc: Doc, candidate: Candidate) -> bool:
+        """ANNOTATION.md rule 7: no currencies, no excluded terms, no doubtful places."""
+        span = doc[candidate.start:candidate.end]
+        if span.text in self.kb.non_entities:
+            return False
+        if candidate.label == "LOC":
+            if is_currency_compound(doc, candidate.end, self.cues):
+                return False
+            place = self.kb.places.get(candidate.canonical)
+            if place and place.ambiguous:
+                return candidate.start > 0 and doc[candidate.start - 1].lower_ in PLACE_PREPOSITIONS
+        return True
+
+    def _with_role(self, doc: Doc, candidate: Candidate) -> Candidate:
+        """A name that is company and product: ORG when acting, PRODUCT when used."""
+        if not candidate.also_org:
+            return candidate
+        used = used_as_product(doc, candidate.start, candidate.end, self.cues)
+        label = "PRODUCT" if used else "ORG"
+        return Candidate(candidate.start, candidate.end, label, candidate.canonical, candidate.source)
+
+
+def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str]) -> None:
+    """Split `15.` into `15` `.` after a product line when a new sentence follows.
+
+    German tokenization keeps `15.` whole as an ordinal (`am 15. Juli`); after
+    `iPhone` it is a model number ending the sentence.
+    """
+    to_split = [
+        token for token in doc[1:]
+        if ORDINAL.match(token.text) and doc[token.i - 1].text in name_ends
+        and (token.i + 1 == len(doc) or not doc[token.i + 1].is_lower)
+    ]
+    with doc.retokenize() as retokenizer:
+        for token in to_split:
+            retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+
+
+def _phrase_matcher(
+    nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase
+) -> PhraseMatcher:
+    """A case-sensitive matcher whose match ids are the canonical names."""
+    by_canonical: dict[str, set[str]] = {}
+    for form, canonical in forms:
+        if form and form not in kb.non_entities:
+            by_canonical.setdefault(canonical, set()).add(form)
+    matcher = PhraseMatcher(nlp.vocab)
+    for canonical, surface in by_canonical.items():
+        matcher.add(canonical, list(nlp.tokenizer.pipe(sorted(surface))))
+    return matcher
+
+
+def _named_matches(doc: Doc, matcher: PhraseMatcher) -> Iterator[tuple[str, int, int]]:
+    for match_id, start, end in matcher(doc):
+        yield doc.vocab.strings[match_id], start, end
+
+
+def _looks_like_name_part(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and not token.is_upper and len(token) > 1
+
+
+def _surname_mentions(doc: Doc, chosen: list[Candidate], taken: set[int]) -> list[Candidate]:
+    """A later bare surname of a person named in full (`Cook` after `Tim Cook`)."""
+    surnames: dict[str, tuple[int, str]] = {}
+    for candidate in chosen:
+        if candidate.label == "PER" and candidate.end - candidate.start >= 2:
+            surnames.setdefault(doc[candidate.end - 1].text, (candidate.end, candidate.canonical))
+    found: list[Candidate] = []
+    for token in doc:
+        known = surnames.get(token.text)
+        if known and token.i >= known[0] and token.i not in taken:
+            found.append(Candidate(token.i, token.i + 1, "PER", known[1], "person"))
+    return found

@@ -1,0 +1,152 @@
+"""Descriptions that stand for a named organization.
+
+`Huawei hatte eine Kooperation mit dem deutschen Hersteller`: after the
+article introduced Leica (a German maker), `dem deutschen Hersteller` stands
+for Leica; `beide Firmen` stands for the two organizations named last. Such
+descriptions are no entities (ANNOTATION.md rule 7), but relations count them.
+The result goes to ``doc._.references``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from technews.extensions import register_extensions
+from technews.kb import KnowledgeBase
+from technews.lexicon import load_json
+
+register_extensions()
+
+PAIR_WORDS = frozenset({"beide", "beiden"})
+MAX_ADJECTIVES = 3
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Tokens start..end stand for the organizations ``targets`` (canonical names)."""
+
+    start: int
+    end: int
+    targets: tuple[str, ...]
+
+
+@Language.factory(
+    "technews_references",
+    assigns=["doc._.references"],
+    requires=["doc.ents", "doc.sents", "span._.canonical"],
+    default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
+)
+def make_reference_resolver(
+    nlp: Language, name: str, knowledge_base: KnowledgeBase
+) -> ReferenceResolver:
+    return ReferenceResolver(name, knowledge_base)
+
+
+class ReferenceResolver:
+    """Resolves `der deutsche Hersteller` and `beide Firmen` to named organizations.
+
+    knowledge_base: countries and sectors of organizations, to tell which one is meant.
+    """
+
+    def __init__(self, name: str, knowledge_base: KnowledgeBase) -> None:
+        self.name = name
+        self.kb = knowledge_base
+        words = load_json("descriptions.json")
+        self.determiners = frozenset(words["determiners"])
+        self.heads: dict[str, str | None] = words["heads"]
+        self.pair_heads = frozenset(words["pair_heads"])
+        self.nationalities: dict[str, str] = words["nationalities"]
+        self.lookback = int(words["lookback_sentences"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.references = self.resolve(doc)
+        return doc
+
+    def resolve(self, doc: Doc) -> list[Reference]:
+        entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        references = []
+        for token in doc:
+            if token.i in entity_tokens:
+                continue
+            reference = self._pair(doc, token) or self._description(doc, token, entity_tokens)
+            if reference:
+                references.append(reference)
+        return references
+
+    def _pair(self, doc: Doc, token) -> Reference | None:
+        """`beide Firmen` -> the last two organizations named before this sentence."""
+        if token.lower_ not in PAIR_WORDS or token.i + 1 >= len(doc):
+            return None
+        if doc[token.i + 1].text not in self.pair_heads:
+            return None
+        names = self._earlier_orgs(doc, token)
+        pair = tuple(dict.fromkeys(names))[:2]
+        return Reference(token.i, token.i + 2, pair) if len(pair) == 2 else None
+
+    def _description(self, doc: Doc, head, entity_tokens: set[int]) -> Reference | None:
+        """`dem deutschen (Kamera)hersteller` -> the nearest earlier organization that fits."""
+        head_word, head_start = _compound_word(doc, head.i)
+        if head_word not in self.heads:
+            return None
+        if head.i + 1 in entity_tokens:  # an apposition: `Kamerahersteller Leica` names itself
+            return None
+        start, country = head_start, None
+        for _ in range(MAX_ADJECTIVES + 1):
+            if start == 0:
+                return None
+            previous = doc[start - 1]
+            start -= 1
+            if previous.lower_ in self.determiners:
+                break
+            if not previous.is_lower:
+                return None
+            country = country or self._nationality(previous.lower_)
+        else:
+            return None
+        sector = self.heads[head_word]
+        for name in self._earlier_orgs(doc, doc[start], same_sentence=country is not None):
+            org = self.kb.organizations.get(name)
+            if country and (org is None or org.country != country):
+                continue
+            if sector and (org is None or org.sector != sector):
+                continue
+            return Reference(start, head.i + 1, (name,))
+        return None
+
+    def _nationality(self, adjective: str) -> str | None:
+        for stem, country in self.nationalities.items():
+            if adjective.startswith(stem):
+                return country
+        return None
+
+    def _earlier_orgs(self, doc: Doc, token, same_sentence: bool = False) -> list[str]:
+        """Canonical names of organizations before ``token``, nearest first."""
+        sentence_start = token.sent.start
+        window_start = _sentence_start_before(doc, token, self.lookback)
+        names = []
+        for ent in reversed(doc.ents):
+            if ent.label_ != "ORG" or ent.end > token.i or ent.start < window_start:
+                continue
+            if not same_sentence and ent.start >= sentence_start:
+                continue
+            names.append(ent._.canonical or ent.text)
+        return names
+
+
+def _compound_word(doc: Doc, i: int) -> tuple[str, int]:
+    """`Smartphone - Hersteller` (split by the tokenizer) -> ('Smartphone-Hersteller', start)."""
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_:
+        return f"{doc[i - 2].text}-{doc[i].text}", i - 2
+    return doc[i].text, i
+
+
+def _sentence_start_before(doc: Doc, token, sentences: int) -> int:
+    sent: Span = token.sent
+    for _ in range(sentences):
+        if sent.start == 0:
+            break
+        sent = doc[sent.start - 1].sent
+    return sent.start

@@ -1,0 +1,264 @@
+"""Brand relations by rules: made_by, partner_of and owned_by, with status.
+
+- made_by: a product's maker from the knowledge base (its line or brand), when
+  the article names that maker or the brand is part of the product's name;
+  otherwise a genitive (`Googles Pixel 6`) or `von` right next to the product.
+- partner_of, owned_by: a trigger of the lexicon (`Kooperation`, `Tochter`,
+  `übernimmt`) with two organizations in the sentence, descriptions resolved
+  by ``technews_references`` counted; a trigger whose partner is introduced in
+  the next sentence (`setzt auf einen großen Namen. ... die Firma Hasselblad`).
+- status from the sentence's cues; negated triggers (`keine Kooperation`,
+  `einen anderen Partner`) and comparisons (`das Apple der Kamera-Welt`) give nothing.
+
+Mention-level results go to ``doc._.relations``; ``technews.extract`` merges
+them into one relation per article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from technews.extensions import register_extensions
+from technews.kb import KnowledgeBase
+from technews.lexicon import load_json
+from technews.triggers import TriggerHit, TriggerLexicon
+
+register_extensions()
+
+NEGATION_WINDOW = 3  # tokens before a trigger where a negation cancels it
+COMPARISON_BEFORE = frozenset({"das", "der", "die", "ein", "eine"})
+COMPARISON_AFTER = frozenset({"der", "des", "unter"})
+# Confidence of each rule; the config's threshold drops what falls below it.
+RULE_SCORES = {"maker_named": 0.95, "brand_in_name": 0.9, "context": 0.7, "trigger": 0.8,
+               "next_sentence": 0.6}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One mention-level relation; ``status_cue`` keeps `current_confirmed` apart."""
+
+    head: Span
+    tail: Span
+    head_name: str
+    tail_name: str
+    relation: str
+    status_cue: str
+    evidence: tuple[int, int]  # character offsets of the supporting sentence
+    score: float
+
+    @property
+    def status(self) -> str:
+        return "current" if self.status_cue.startswith("current") else self.status_cue
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An organization in a sentence: a named entity or a description standing for one."""
+
+    span: Span
+    name: str
+
+
+@Language.factory(
+    "technews_relations",
+    assigns=["doc._.relations"],
+    requires=["doc.ents", "doc.sents", "span._.canonical", "doc._.references"],
+    default_config={
+        "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None},
+        "triggers": {"@misc": "technews.trigger_lexicon.v1", "path": None},
+        "threshold": 0.5,
+    },
+)
+def make_relation_extractor(
+    nlp: Language, name: str, knowledge_base: KnowledgeBase, triggers: TriggerLexicon,
+    threshold: float,
+) -> RelationExtractor:
+    return RelationExtractor(name, knowledge_base, triggers, threshold)
+
+
+class RelationExtractor:
+    """Rule-based brand relations.
+
+    knowledge_base: makers of products and lines, parents of organizations.
+    triggers: the trigger lexicon and status cues (``technews.trigger_lexicon.v1``).
+    threshold: relations scoring below it are dropped; higher favours precision.
+    """
+
+    def __init__(
+        self, name: str, knowledge_base: KnowledgeBase, triggers: TriggerLexicon, threshold: float
+    ) -> None:
+        self.name = name
+        self.kb = knowledge_base
+        self.triggers = triggers
+        self.threshold = threshold
+        self.introducers = frozenset(load_json("descriptions.json")["heads"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations = [*self.made_by(doc), *self.between_orgs(doc)]
+        doc._.relations = [r for r in relations if r.score >= self.threshold]
+        return doc
+
+    # made_by ---------------------------------------------------------------
+
+    def made_by(self, doc: Doc) -> Iterator[Relation]:
+        org_mentions: dict[str, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "ORG":
+                org_mentions.setdefault(ent._.canonical, []).append(ent)
+        for product in (ent for ent in doc.ents if ent.label_ == "PRODUCT"):
+            relation = self._listed_maker(doc, product, org_mentions) or self._context_maker(doc, product)
+            if relation:
+                yield relation
+
+    def _listed_maker(
+        self, doc: Doc, product: Span, org_mentions: dict[str, list[Span]]
+    ) -> Relation | None:
+        chain = self.kb.maker_chain(self.maker_of(product._.canonical))
+        for maker in chain:
+            if maker in org_mentions:
+                tail = _nearest(product, org_mentions[maker])
+                return self._made_by(product, tail, maker, "maker_named")
+        for maker in chain:  # "Samsung Galaxy S24": the brand is part of the name
+            brand = self._brand_in_name(product, maker)
+            if brand is not None:
+                return self._made_by(product, brand, maker, "brand_in_name")
+        return None
+
+    def _context_maker(self, doc: Doc, product: Span) -> Relation | None:
+        """`Googles Pixel 6` or `Pixel 6 von Google` for products the knowledge base lacks."""
+        before = doc[product.start - 1] if product.start > 0 else None
+        if before is not None and before.ent_type_ == "ORG" and before.text.endswith("s"):
+            org = next(e for e in doc.ents if e.start <= before.i < e.end)
+            if org.text != org._.canonical:
+                return self._made_by(product, org, org._.canonical, "context")
+        if product.end + 1 < len(doc) and doc[product.end].lower_ == "von":
+            after = doc[product.end + 1]
+            if after.ent_type_ == "ORG" and after.ent_iob_ == "B":
+                org = next(e for e in doc.ents if e.start == after.i)
+                return self._made_by(product, org, org._.canonical, "context")
+        return None
+
+    def maker_of(self, product_name: str) -> str | None:
+        """The maker of a product by its name, its longest known line, or its brand."""
+        product = self.kb.products.get(product_name)
+        if product and product.maker:
+            return product.maker
+        words = product_name.split(" ")
+        for size in range(len(words), 0, -1):
+            prefix = " ".join(words[:size])
+            if prefix in self.kb.product_lines:
+                return self.kb.product_lines[prefix].maker
+            if prefix in self.kb.organizations:
+                return prefix
+        return None
+
+    def _brand_in_name(self, product: Span, maker: str) -> Span | None:
+        org = self.kb.organizations.get(maker)
+        names = (maker, *org.aliases) if org else (maker,)
+        for token in product:
+            if token.text in names:
+                return product[token.i - product.start:token.i - product.start + 1]
+        return None
+
+    def _made_by(self, product: Span, tail: Span, maker: str, rule: str) -> Relation:
+        return Relation(product, tail, product._.canonical, maker, "made_by", "current",
+                        _sentence_offsets(product.sent), RULE_SCORES[rule])
+
+    # partner_of and owned_by -------------------------------------------------
+
+    def between_orgs(self, doc: Doc) -> Iterator[Relation]:
+        sentences = list(doc.sents)
+        arguments = [self._arguments(doc, sent) for sent in sentences]
+        for index, sent in enumerate(sentences):
+            status = self._status(sent)
+            for hit in self.triggers.find_triggers(sent):
+                if self._negated(sent, hit):
+                    continue
+                args = arguments[index]
+                if hit.relation == "partner_of":
+                    yield from self._partners(sent, args, status, sentences[index + 1:index + 2])
+                else:
+                    yield from self._ownership(doc, sent, hit, args, status)
+
+    def _partners(
+        self, sent: Span, args: list[Argument], status: str, next_sentences: list[Span]
+    ) -> Iterator[Relation]:
+        distinct = list({arg.name: arg for arg in args}.values())
+        if len(distinct) == 1 and next_sentences:
+            introduced = self._introduced_org(next_sentences[0])
+            if introduced and introduced.name != distinct[0].name:
+                yield Relation(distinct[0].span, introduced.span, distinct[0].name, introduced.name,
+                               "partner_of", status, _sentence_offsets(sent),
+                               RULE_SCORES["next_sentence"])
+            return
+        for first, second in combinations(distinct, 2):
+            yield Relation(first.span, second.span, first.name, second.name, "partner_of", status,
+                           _sentence_offsets(sent), RULE_SCORES["trigger"])
+
+    def _ownership(
+        self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str
+    ) -> Iterator[Relation]:
+        before = [a for a in args if a.span.end <= hit.start]
+        after = [a for a in args if a.span.start >= hit.end]
+        if not before or not after or before[-1].name == after[0].name:
+            return
+        left, right = before[-1], after[0]
+        owner_first = hit.direction == "owner_first" or (
+            doc[hit.start - 1].text == "-" and left.span.end == hit.start - 1  # "Huawei-Tochter Honor"
+        )
+        child, parent = (right, left) if owner_first else (left, right)
+        if child.name in self.kb.maker_chain(parent.name)[1:]:
+            # The knowledge base knows the direction better than word order.
+            child, parent = parent, child
+        yield Relation(child.span, parent.span, child.name, parent.name, "owned_by", status,
+                       _sentence_offsets(sent), RULE_SCORES["trigger"])
+
+    def _arguments(self, doc: Doc, sent: Span) -> list[Argument]:
+        args = [Argument(ent, ent._.canonical) for ent in sent.ents
+                if ent.label_ == "ORG" and not _is_comparison(doc, ent)]
+        for ref in doc._.references or []:
+            if sent.start <= ref.start < sent.end:
+                args += [Argument(doc[ref.start:ref.end], name) for name in ref.targets]
+        return sorted(args, key=lambda a: a.span.start)
+
+    def _introduced_org(self, sent: Span) -> Argument | None:
+        """An organization introduced by a description: `die schwedische Firma Hasselblad`."""
+        for ent in sent.ents:
+            if ent.label_ == "ORG" and ent.start > 0 and ent.doc[ent.start - 1].text in self.introducers:
+                return Argument(ent, ent._.canonical)
+        return None
+
+    def _status(self, sent: Span) -> str:
+        """The sentence's status: rumour over past over plan over confirmation."""
+        for cue in ("rumored", "past", "planned"):
+            if self.triggers.has_cue(sent, cue):
+                return cue
+        return "current_confirmed" if self.triggers.has_cue(sent, "confirmed") else "current"
+
+    def _negated(self, sent: Span, hit: TriggerHit) -> bool:
+        return any(hit.start - NEGATION_WINDOW <= i < hit.start
+                   for i in self.triggers.cue_positions(sent, "negated"))
+
+
+def _is_comparison(doc: Doc, ent: Span) -> bool:
+    """`das Apple der Kamera-Welt`: a company used as a measure, not as a party."""
+    return (ent.start > 0 and ent.end < len(doc) and doc[ent.start - 1].lower_ in COMPARISON_BEFORE
+            and doc[ent.end].lower_ in COMPARISON_AFTER)
+
+
+def _nearest(span: Span, candidates: list[Span]) -> Span:
+    same_sentence = [c for c in candidates if c.sent == span.sent]
+    pool = same_sentence or candidates
+    return min(pool, key=lambda c: abs(c.start - span.start))
+
+
+def _sentence_offsets(sent: Span) -> tuple[int, int]:
+    """Character offsets of a sentence without its surrounding white space."""
+    text = sent.text
+    start = sent.start_char + len(text) - len(text.lstrip())
+    return start, sent.start_char + len(text.rstrip())

@@ -1,0 +1,32 @@
+"""Role cues: is a name the thing used (PRODUCT) or the one acting (ORG)?"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from technews.lexicon import RoleCues
+
+VERB_WINDOW = 5  # tokens after the name where a verb of use counts
+
+
+def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
+    """`auf Facebook posten`, `WhatsApp-Nutzer`, `Signal installieren` -> True."""
+    if start > 0 and doc[start - 1].lower_ in cues.product_prepositions:
+        return True
+    if _compound_head(doc, end) in cues.product_compound_heads:
+        return True
+    limit = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
+    window = doc[end:min(end + VERB_WINDOW, limit)]
+    return any(token.lower_.startswith(cues.product_verb_stems) for token in window)
+
+
+def is_currency_compound(doc: Doc, end: int, cues: RoleCues) -> bool:
+    """`US-Dollar`: the place is part of a currency's name, not a place."""
+    return _compound_head(doc, end) in cues.currency_heads
+
+
+def _compound_head(doc: Doc, end: int) -> str | None:
+    """The word after a hyphen that directly follows the name (Facebook-Nutzer -> Nutzer)."""
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
+        return doc[end + 1].text
+    return None

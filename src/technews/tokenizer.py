@@ -1,0 +1,31 @@
+"""German tokenizer that also splits hyphenated compounds.
+
+ANNOTATION.md rule 4 annotates a name at either end of a compound on its own
+(`Leica-Kamera` -> `Leica`), so the hyphen must be a token boundary. spaCy's
+German defaults keep such compounds whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spacy.lang.char_classes import ALPHA
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, registry
+
+# A hyphen between letters or digits: Leica-Kamera, US-Restriktionen, 5G-Handy.
+COMPOUND_HYPHEN = rf"(?<=[{ALPHA}0-9])-(?=[{ALPHA}0-9])"
+
+
+@registry.tokenizers("technews.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Config hook: ``[nlp.tokenizer] @tokenizers = "technews.tokenizer.v1"``."""
+
+    def tokenizer_factory(nlp: Language) -> Tokenizer:
+        tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+        infixes = [*nlp.Defaults.infixes, COMPOUND_HYPHEN]
+        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        return tokenizer
+
+    return tokenizer_factory

@@ -1,0 +1,91 @@
+"""The trigger lexicon of relations and status cues, and finding its phrases in a sentence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Span
+from spacy.util import registry
+
+from technews.lexicon import load_json
+
+Phrase = tuple[str, ...]  # lower-cased tokens
+Trigger = tuple[Phrase, ...]  # phrases that must follow each other within a sentence
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    """A trigger found in a sentence: its relation and the token range it covers."""
+
+    relation: str
+    direction: str  # "symmetric", "subsidiary_first" or "owner_first"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TriggerLexicon:
+    triggers: tuple[tuple[str, str, Trigger], ...]  # (relation, direction, trigger)
+    status_cues: dict[str, tuple[Trigger, ...]]
+
+    def find_triggers(self, sent: Span) -> list[TriggerHit]:
+        words = [token.lower_ for token in sent]
+        hits = []
+        for relation, direction, trigger in self.triggers:
+            found = _find(words, trigger)
+            if found:
+                hits.append(TriggerHit(relation, direction, sent.start + found[0], sent.start + found[1]))
+        return hits
+
+    def cue_positions(self, sent: Span, cue: str) -> list[int]:
+        """Document token indices where a status cue of this kind starts."""
+        words = [token.lower_ for token in sent]
+        positions = []
+        for trigger in self.status_cues[cue]:
+            found = _find(words, trigger)
+            while found:
+                positions.append(sent.start + found[0])
+                found = _find(words, trigger, found[0] + 1)
+        return positions
+
+    def has_cue(self, sent: Span, cue: str) -> bool:
+        return bool(self.cue_positions(sent, cue))
+
+
+def _phrase(text: str) -> Trigger:
+    """'setzt ... auf' -> (('setzt',), ('auf',)); 'Lizenz-Deal' -> (('lizenz', '-', 'deal'),)."""
+    return tuple(
+        tuple(part.replace("-", " - ").lower().split()) for part in text.split(" ... ")
+    )
+
+
+def _find(words: list[str], trigger: Trigger, position: int = 0) -> tuple[int, int] | None:
+    """First occurrence of the trigger's phrases in order from ``position``; (start, end)."""
+    first = None
+    for phrase in trigger:
+        size = len(phrase)
+        for i in range(position, len(words) - size + 1):
+            if tuple(words[i:i + size]) == phrase:
+                first = i if first is None else first
+                position = i + size
+                break
+        else:
+            return None
+    return (first, position) if first is not None else None
+
+
+def load_trigger_lexicon(path: Path | None = None) -> TriggerLexicon:
+    data = load_json("relations.json") if path is None else json.loads(path.read_text("utf-8"))
+    triggers = [("partner_of", "symmetric", _phrase(t)) for t in data["partner_of"]]
+    for direction, phrases in data["owned_by"].items():
+        triggers += [("owned_by", direction, _phrase(t)) for t in phrases]
+    cues = {cue: tuple(_phrase(t) for t in phrases) for cue, phrases in data["status"].items()}
+    return TriggerLexicon(tuple(triggers), cues)
+
+
+@registry.misc("technews.trigger_lexicon.v1")
+def trigger_lexicon_from_path(path: str | None = None) -> TriggerLexicon:
+    """Config hook: ``triggers = {"@misc": "technews.trigger_lexicon.v1"}``."""
+    return load_trigger_lexicon(Path(path) if path else None)
