@@ -11,6 +11,7 @@ from spacy.util import registry
 
 from technews.lexicon import load_json
 
+YEAR = "<year>"  # stands for any four-digit year in a phrase
 Phrase = tuple[str, ...]  # lower-cased tokens
 Trigger = tuple[Phrase, ...]  # phrases that must follow each other within a sentence
 
@@ -67,13 +68,17 @@ def _find(words: list[str], trigger: Trigger, position: int = 0) -> tuple[int, i
     for phrase in trigger:
         size = len(phrase)
         for i in range(position, len(words) - size + 1):
-            if tuple(words[i:i + size]) == phrase:
+            if all(_word_matches(w, p) for w, p in zip(words[i:i + size], phrase, strict=True)):
                 first = i if first is None else first
                 position = i + size
                 break
         else:
             return None
     return (first, position) if first is not None else None
+
+
+def _word_matches(word: str, pattern: str) -> bool:
+    return word == pattern or (pattern == YEAR and len(word) == 4 and word.isdigit())
 
 
 def load_trigger_lexicon(path: Path | None = None) -> TriggerLexicon:

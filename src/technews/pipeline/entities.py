@@ -9,7 +9,6 @@ the canonical name the match implies; ``technews_canonical`` finalises it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from technews.kb import KnowledgeBase
-from technews.lexicon import product_grammar_words, role_cues
+from technews.lexicon import ProductGrammarWords, product_grammar_words, role_cues
 from technews.pipeline.product_grammar import NameStart, find_products
 from technews.pipeline.roles import is_currency_compound, used_as_product
 
@@ -33,7 +32,6 @@ PERSON_CUES = frozenset(
 )
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
-ORDINAL = re.compile(r"^\d+(\.\d+)*\.$")
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
 
 
@@ -98,7 +96,7 @@ class EntityRecognizer:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        _split_sentence_final_models(doc, self.name_ends)
+        _split_sentence_final_models(doc, self.name_ends, self.words)
         self.set_annotations(doc, self.match(doc))
         return doc
 
@@ -180,7 +178,9 @@ class EntityRecognizer:
         return Candidate(candidate.start, candidate.end, label, candidate.canonical, candidate.source)
 
 
-def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str]) -> None:
+def _split_sentence_final_models(
+    doc: Doc, name_ends: frozenset[str], words: ProductGrammarWords
+) -> None:
     """Split `15.` into `15` `.` after a product line when a new sentence follows.
 
     German tokenization keeps `15.` whole as an ordinal (`am 15. Juli`); after
@@ -188,7 +188,8 @@ def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str]) -> None:
     """
     to_split = [
         token for token in doc[1:]
-        if ORDINAL.match(token.text) and doc[token.i - 1].text in name_ends
+        if token.text.endswith(".") and len(token) > 1 and words.is_model(token.text[:-1])
+        and doc[token.i - 1].text in name_ends
         and (token.i + 1 == len(doc) or not doc[token.i + 1].is_lower)
     ]
     with doc.retokenize() as retokenizer:

@@ -67,12 +67,11 @@ def _read_product(
     if i < len(doc) and doc[i].text in words.series and _model_at(doc, i + 1, words):
         i += 1
     has_model = _model_at(doc, i, words)
-    if has_model:
-        i += 1
-        while i < len(doc) and (doc[i].text in words.suffixes or _suffix_version(doc, i)):
-            i += 1
-    elif not (line.standalone and not line.is_brand):
+    if not has_model and not (line.standalone and not line.is_brand):
         return None
+    i += has_model
+    while i < len(doc) and (doc[i].text in words.suffixes or _suffix_version(doc, i)):
+        i += 1
     start = name_start.start
     # The canonical name drops a brand in front of a line (Samsung Galaxy S24 -> Galaxy S24).
     canonical_start = line_start if line_start > start else start

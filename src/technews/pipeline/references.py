@@ -82,7 +82,8 @@ class ReferenceResolver:
             return None
         if doc[token.i + 1].text not in self.pair_heads:
             return None
-        names = self._earlier_orgs(doc, token)
+        # `nach Angaben beider Seiten` may mean two named earlier in the same sentence.
+        names = self._earlier_orgs(doc, token, same_sentence=True)
         pair = tuple(dict.fromkeys(names))[:2]
         return Reference(token.i, token.i + 2, pair) if len(pair) == 2 else None
 
@@ -107,6 +108,8 @@ class ReferenceResolver:
         else:
             return None
         sector = self.heads[head_word]
+        if country is None and sector is None:
+            return self._subject_reference(doc, start, head.i + 1)
         for name in self._earlier_orgs(doc, doc[start], same_sentence=country is not None):
             org = self.kb.organizations.get(name)
             if country and (org is None or org.country != country):
@@ -114,6 +117,19 @@ class ReferenceResolver:
             if sector and (org is None or org.sector != sector):
                 continue
             return Reference(start, head.i + 1, (name,))
+        return None
+
+    def _subject_reference(self, doc: Doc, start: int, end: int) -> Reference | None:
+        """`das Unternehmen` without attributes: the first organization of the nearest
+        earlier sentence that names one, German main clauses putting the subject first."""
+        sent = doc[start].sent
+        for _ in range(self.lookback):
+            if sent.start == 0:
+                return None
+            sent = doc[sent.start - 1].sent
+            orgs = [ent for ent in sent.ents if ent.label_ == "ORG"]
+            if orgs:
+                return Reference(start, end, (orgs[0]._.canonical or orgs[0].text,))
         return None
 
     def _nationality(self, adjective: str) -> str | None:

@@ -31,6 +31,11 @@ from technews.triggers import TriggerHit, TriggerLexicon
 register_extensions()
 
 NEGATION_WINDOW = 3  # tokens before a trigger where a negation cancels it
+CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")"})
+STATUS_WINDOW = 6  # tokens around a trigger where a cue outside its clause still counts
+# Cue kinds in the order they decide, and the status each gives.
+STATUS_OF_CUE = {"past": "past", "planned": "planned", "rumored_weak": "rumored",
+                 "confirmed": "current_confirmed"}
 COMPARISON_BEFORE = frozenset({"das", "der", "die", "ein", "eine"})
 COMPARISON_AFTER = frozenset({"der", "des", "unter"})
 # Confidence of each rule; the config's threshold drops what falls below it.
@@ -62,6 +67,7 @@ class Argument:
 
     span: Span
     name: str
+    group: int | None = None  # arguments of one `beide Firmen` are never paired with each other
 
 
 @Language.factory(
@@ -175,11 +181,10 @@ class RelationExtractor:
         sentences = list(doc.sents)
         arguments = [self._arguments(doc, sent) for sent in sentences]
         for index, sent in enumerate(sentences):
-            status = self._status(sent)
             for hit in self.triggers.find_triggers(sent):
                 if self._negated(sent, hit):
                     continue
-                args = arguments[index]
+                args, status = arguments[index], self._status(sent, hit)
                 if hit.relation == "partner_of":
                     yield from self._partners(sent, args, status, sentences[index + 1:index + 2])
                 else:
@@ -196,14 +201,18 @@ class RelationExtractor:
                                "partner_of", status, _sentence_offsets(sent),
                                RULE_SCORES["next_sentence"])
             return
+        groups = {arg.group for arg in distinct}
         for first, second in combinations(distinct, 2):
+            if len(groups) > 1 and first.group is not None and first.group == second.group:
+                continue  # `beide Hersteller ... mit der Telekom`: each with the Telekom
             yield Relation(first.span, second.span, first.name, second.name, "partner_of", status,
                            _sentence_offsets(sent), RULE_SCORES["trigger"])
 
     def _ownership(
         self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str
     ) -> Iterator[Relation]:
-        before = [a for a in args if a.span.end <= hit.start]
+        # Arguments inside a split trigger count as before it: `gehört Beats zu Apple`.
+        before = [a for a in args if a.span.start < hit.end]
         after = [a for a in args if a.span.start >= hit.end]
         if not before or not after or before[-1].name == after[0].name:
             return
@@ -221,9 +230,9 @@ class RelationExtractor:
     def _arguments(self, doc: Doc, sent: Span) -> list[Argument]:
         args = [Argument(ent, ent._.canonical) for ent in sent.ents
                 if ent.label_ == "ORG" and not _is_comparison(doc, ent)]
-        for ref in doc._.references or []:
+        for group, ref in enumerate(doc._.references or []):
             if sent.start <= ref.start < sent.end:
-                args += [Argument(doc[ref.start:ref.end], name) for name in ref.targets]
+                args += [Argument(doc[ref.start:ref.end], name, group) for name in ref.targets]
         return sorted(args, key=lambda a: a.span.start)
 
     def _introduced_org(self, sent: Span) -> Argument | None:
@@ -233,16 +242,34 @@ class RelationExtractor:
                 return Argument(ent, ent._.canonical)
         return None
 
-    def _status(self, sent: Span) -> str:
-        """The sentence's status: rumour over past over plan over confirmation."""
-        for cue in ("rumored", "past", "planned"):
-            if self.triggers.has_cue(sent, cue):
-                return cue
-        return "current_confirmed" if self.triggers.has_cue(sent, "confirmed") else "current"
+    def _status(self, sent: Span, hit: TriggerHit) -> str:
+        """Status from cues, the first kind in the lexicon's order deciding: strong
+        rumour cues anywhere in the sentence; then cues in the trigger's clause
+        (`Bis 2020 arbeitete Apple mit Intel zusammen, inzwischen ...` is past);
+        then cues a few tokens away (`Verträge unterzeichnet, die ab 2026 greifen`)."""
+        if self.triggers.has_cue(sent, "rumored"):
+            return "rumored"
+        doc = sent.doc
+        near = doc[max(sent.start, hit.start - STATUS_WINDOW):min(sent.end, hit.end + STATUS_WINDOW)]
+        for scope in (_clause(sent, hit), near):
+            for cue, status in STATUS_OF_CUE.items():
+                if self.triggers.has_cue(scope, cue):
+                    return status
+        return "current"
 
     def _negated(self, sent: Span, hit: TriggerHit) -> bool:
         return any(hit.start - NEGATION_WINDOW <= i < hit.start
                    for i in self.triggers.cue_positions(sent, "negated"))
+
+
+def _clause(sent: Span, hit: TriggerHit) -> Span:
+    """The part of the sentence between the punctuation marks around the trigger."""
+    start, end = hit.start, hit.end
+    while start > sent.start and sent.doc[start - 1].text not in CLAUSE_BREAKS:
+        start -= 1
+    while end < sent.end and sent.doc[end].text not in CLAUSE_BREAKS:
+        end += 1
+    return sent.doc[start:end]
 
 
 def _is_comparison(doc: Doc, ent: Span) -> bool:
