@@ -22,8 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "kb" / "curated"
-DEFAULT_DEVICES = ROOT.parent / "shared" / "data" / "devices" / (
-    "google_play_supported_devices_2025-01-19.csv"
+DEFAULT_DEVICES = (
+    ROOT.parent / "shared" / "data" / "devices" / ("google_play_supported_devices_2025-01-19.csv")
 )
 DEFAULT_OUT = ROOT / "src" / "technews" / "data" / "kb"
 
@@ -66,16 +66,15 @@ def is_common_word(word: str) -> bool:
 
 def genitive_forms(name: str) -> list[str]:
     """German genitive forms: Apple -> Apples; Deutsche Telekom -> Deutschen Telekom."""
-    forms = []
+    if name.startswith("Deutsche "):  # an adjective declines instead: der Deutschen Telekom
+        return ["Deutschen " + name.removeprefix("Deutsche ")]
     last = name[-1]
     if last.isalpha() and last.lower() not in "sxzß" and not name.isupper():
-        forms.append(name + "s")
-    if name.startswith("Deutsche "):
-        forms.append("Deutschen " + name.removeprefix("Deutsche "))
-    return forms
+        return [name + "s"]
+    return []
 
 
-def clean_marketing_name(name: str, brand: str) -> str | None:
+def clean_marketing_name(name: str, brand: str, lines: frozenset[str] = frozenset()) -> str | None:
     """Normalise a marketing name; None for codes and names that are no product name."""
     name = CJK.sub(" ", name)
     name = re.sub(r"\s+", " ", name).strip(" \t-/")
@@ -86,8 +85,9 @@ def clean_marketing_name(name: str, brand: str) -> str | None:
         rest = tokens[1:]
         if not rest:
             return None
-        # "HUAWEI Mate 20" -> "Mate 20"; "Xiaomi 12 Ultra" keeps its brand.
-        tokens = rest if rest[0][:1].isalpha() else [brand, *rest]
+        # "HUAWEI Mate 20" -> "Mate 20" (Mate is a line); "Xiaomi 12 Ultra" and
+        # "Redmi Note 7" keep their brand.
+        tokens = rest if rest[0] in lines else [brand, *rest]
     name = " ".join(tokens)
     if not any(ch.isdigit() for ch in name) or not re.search(r"[A-Za-z]{2}", name):
         return None
@@ -101,8 +101,10 @@ def clean_marketing_name(name: str, brand: str) -> str | None:
 def device_rows(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8") as csv_file:
         return [
-            (BRAND_SPELLINGS.get(row["Retail Branding"].strip(), row["Retail Branding"].strip()),
-             row["Marketing Name"])
+            (
+                BRAND_SPELLINGS.get(row["Retail Branding"].strip(), row["Retail Branding"].strip()),
+                row["Marketing Name"],
+            )
             for row in csv.DictReader(csv_file)
             if row["Retail Branding"].strip()
         ]
@@ -110,13 +112,20 @@ def device_rows(path: Path) -> list[tuple[str, str]]:
 
 def build(devices: Path, out: Path) -> dict[str, int]:
     organizations = {org["name"]: org for org in read_jsonl(CURATED / "organizations.jsonl")}
-    known_org = {form.lower(): org["name"] for org in organizations.values()
-                 for form in (org["name"], *org.get("aliases", []))}
+    known_org = {
+        form.lower(): org["name"]
+        for org in organizations.values()
+        for form in (org["name"], *org.get("aliases", []))
+    }
     lines = {line["name"]: line for line in read_jsonl(CURATED / "product_lines.jsonl")}
     products = {product["name"]: product for product in read_jsonl(CURATED / "products.jsonl")}
-    non_entities = {t.strip() for t in (CURATED / "non_entities.txt").read_text(encoding="utf-8")
-                    .splitlines() if t.strip() and not t.startswith("#")}
+    non_entities = {
+        t.strip()
+        for t in (CURATED / "non_entities.txt").read_text(encoding="utf-8").splitlines()
+        if t.strip() and not t.startswith("#")
+    }
 
+    curated_lines = frozenset(lines)
     rows = device_rows(devices)
     brand_sizes = Counter(brand.lower() for brand, _ in rows)
     line_models: dict[tuple[str, str], int] = defaultdict(int)
@@ -126,28 +135,46 @@ def build(devices: Path, out: Path) -> dict[str, int]:
         maker = known_org.get(brand.lower())
         if maker is None:
             maker = brand
-            organizations[brand] = {"name": brand, "aliases": [], "country": None, "parent": None,
-                                    "kind": "brand", "sector": "smartphones",
-                                    "ambiguous": is_common_word(brand)}
+            organizations[brand] = {
+                "name": brand,
+                "aliases": [],
+                "country": None,
+                "parent": None,
+                "kind": "brand",
+                "sector": "smartphones",
+                "ambiguous": is_common_word(brand),
+            }
             known_org[brand.lower()] = brand
-        name = clean_marketing_name(marketing_name, maker)
+        name = clean_marketing_name(marketing_name, maker, curated_lines)
         if name is None or name in products:
             continue
-        products[name] = {"name": name, "maker": maker, "aliases": [], "category": "device",
-                          "also_org": False}
+        products[name] = {
+            "name": name,
+            "maker": maker,
+            "aliases": [],
+            "category": "device",
+            "also_org": False,
+        }
         first = name.split(" ")[0]
         if first != maker and first.isalpha() and len(first) >= 3:
             line_models[(first, maker)] += 1
 
     for (line, maker), models in line_models.items():
-        if models >= MIN_MODELS_PER_LINE and line not in lines and line.lower() not in known_org \
-                and line not in non_entities and not is_common_word(line):
+        if (
+            models >= MIN_MODELS_PER_LINE
+            and line not in lines
+            and line.lower() not in known_org
+            and line not in non_entities
+            and not is_common_word(line)
+        ):
             lines[line] = {"name": line, "maker": maker, "standalone": False, "category": "device"}
 
     for org in organizations.values():
         org.setdefault("aliases", [])
-        org["forms"] = sorted({form for name in (org["name"], *org["aliases"])
-                               for form in genitive_forms(name)} - set(org["aliases"]))
+        org["forms"] = sorted(
+            {form for name in (org["name"], *org["aliases"]) for form in genitive_forms(name)}
+            - set(org["aliases"])
+        )
 
     out.mkdir(parents=True, exist_ok=True)
     counts = {

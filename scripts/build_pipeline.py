@@ -1,6 +1,6 @@
 """Build the shipped pipeline models/technews-de from configs/technews.cfg.
 
-    python scripts/build_pipeline.py [--config CFG] [--out DIR]
+python scripts/build_pipeline.py [--config CFG] [--out DIR]
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ PARAGRAPH_BREAKS = ["\n", "\n\n", "\n\n\n", "\n\n\n\n"]
 
 def build(config_path: Path, out: Path) -> None:
     config = spacy.util.load_config(config_path)
-    config["components"]["sentencizer"]["punct_chars"] = [
-        *Sentencizer.default_punct_chars, *PARAGRAPH_BREAKS
-    ]
+    config["components"]["sentencizer"]["punct_chars"] = [*Sentencizer.default_punct_chars, *PARAGRAPH_BREAKS]
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     nlp.initialize()
-    nlp.meta.update({"name": "technews_de", "version": "0.1.0",
-                     "description": "German tech-news entities and brand relations (rules)."})
+    nlp.meta.update(
+        {
+            "name": "technews_de",
+            "version": "0.1.0",
+            "description": "German tech-news entities and brand relations (rules).",
+        }
+    )
     nlp.to_disk(out)
 
 

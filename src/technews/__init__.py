@@ -1,14 +1,15 @@
 """technews: organizations, products, people, places and brand relations in German tech news.
 
-    >>> import technews
-    >>> nlp = technews.load()
-    >>> doc = nlp("Xiaomi arbeitet beim Xiaomi 12 Ultra mit Leica zusammen.")
-    >>> [(ent.text, ent.label_, ent._.canonical) for ent in doc.ents]
-    >>> technews.extract("Xiaomi arbeitet beim Xiaomi 12 Ultra mit Leica zusammen.")
+>>> import technews
+>>> nlp = technews.load()
+>>> doc = nlp("Xiaomi arbeitet beim Xiaomi 12 Ultra mit Leica zusammen.")
+>>> [(ent.text, ent.label_, ent._.canonical) for ent in doc.ents]
+>>> technews.extract("Xiaomi arbeitet beim Xiaomi 12 Ultra mit Leica zusammen.")
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ __all__ = ["InvalidInputError", "ModelNotFoundError", "TechnewsError", "extract"
 __version__ = "0.1.0"
 
 MODEL_NAME = "technews-de"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def default_model_path() -> Path:
@@ -48,20 +50,24 @@ def _default_pipeline() -> Language:
     return load()
 
 
-def check_text(text: Any) -> str:
-    """The text itself, or an ``InvalidInputError`` saying why it cannot be processed."""
+def prepare_text(text: Any) -> str:
+    """The text ready for the pipeline, or an ``InvalidInputError`` saying why it cannot be.
+
+    Lone surrogates (from broken decoding) become U+FFFD, one character for one,
+    so that every offset still points into the text as given.
+    """
     if text is None:
         raise InvalidInputError("No text given (None)")
     if not isinstance(text, str):
         raise InvalidInputError(f"Expected text (str), got {type(text).__name__}")
     if not text.strip():
         raise InvalidInputError("The text is empty or only white space")
-    return text
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def extract(text: str, nlp: Language | None = None) -> dict[str, Any]:
     """Entities and relations of one article in the file format of ANNOTATION.md."""
-    text = check_text(text)
+    text = prepare_text(text)
     nlp = nlp or _default_pipeline()
     # The rules run in linear time and memory, so no article is refused for its length.
     nlp.max_length = max(nlp.max_length, len(text) + 1)

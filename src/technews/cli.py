@@ -100,8 +100,11 @@ def print_scores(scores: dict[str, Any], articles: int) -> None:
         table.add_column(column, justify="left" if not column else "right")
 
     def row(name: str, counts: dict[str, Any]) -> None:
-        table.add_row(name, *(f"{counts[k]:.3f}" for k in ("precision", "recall", "f1")),
-                      *(str(counts[k]) for k in ("tp", "fp", "fn")))
+        table.add_row(
+            name,
+            *(f"{counts[k]:.3f}" for k in ("precision", "recall", "f1")),
+            *(str(counts[k]) for k in ("tp", "fp", "fn")),
+        )
 
     for label in LABELS:
         row(label, scores["entities"][label])
@@ -111,8 +114,10 @@ def print_scores(scores: dict[str, Any], articles: int) -> None:
         row(relation, scores["relations"][relation])
     row("relations (micro)", scores["relations_micro"])
     console.print(table)
-    console.print(f"canonical accuracy {scores['canonical_accuracy']:.3f}   "
-                  f"status accuracy {scores['status_accuracy']:.3f}")
+    console.print(
+        f"canonical accuracy {scores['canonical_accuracy']:.3f}   "
+        f"status accuracy {scores['status_accuracy']:.3f}"
+    )
 
 
 def print_tables(result: dict[str, Any]) -> None:
@@ -126,8 +131,13 @@ def print_tables(result: dict[str, Any]) -> None:
         relations.add_column(column)
     for relation in result["relations"]:
         evidence = relation["evidence"]
-        relations.add_row(relation["head"], relation["relation"], relation["tail"],
-                          relation["status"], f"{evidence['start']}-{evidence['end']}")
+        relations.add_row(
+            relation["head"],
+            relation["relation"],
+            relation["tail"],
+            relation["status"],
+            f"{evidence['start']}-{evidence['end']}",
+        )
     console.print(entities)
     console.print(relations)
 

@@ -24,8 +24,13 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
 
 def entities(doc: Doc) -> list[dict[str, Any]]:
     return [
-        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text,
-         "canonical": ent._.canonical or ent.text}
+        {
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "label": ent.label_,
+            "text": ent.text,
+            "canonical": ent._.canonical or ent.text,
+        }
         for ent in doc.ents
     ]
 
@@ -37,8 +42,14 @@ def merged_relations(relations: list[Relation]) -> list[dict[str, Any]]:
         if key not in best or _strength(relation) < _strength(best[key]):
             best[key] = relation
     return [
-        {"head": r.head_name, "relation": r.relation, "tail": r.tail_name, "status": r.status,
-         "evidence": {"start": r.evidence[0], "end": r.evidence[1]}, "score": round(r.score, 3)}
+        {
+            "head": r.head_name,
+            "relation": r.relation,
+            "tail": r.tail_name,
+            "status": r.status,
+            "evidence": {"start": r.evidence[0], "end": r.evidence[1]},
+            "score": round(r.score, 3),
+        }
         for r in sorted(best.values(), key=lambda r: (r.relation != "partner_of", r.evidence))
     ]
 

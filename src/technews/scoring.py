@@ -46,8 +46,14 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -176,6 +182,6 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Scores:
             f"{len(gold_list)} gold articles but {len(predicted_list)} predictions, and no ids to pair them"
         )
     scores = Scores()
-    for gold_article, predicted_article in zip(gold_list, predicted_list):
+    for gold_article, predicted_article in zip(gold_list, predicted_list, strict=True):
         score_article(gold_article, predicted_article, scores)
     return scores

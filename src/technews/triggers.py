@@ -57,9 +57,7 @@ class TriggerLexicon:
 
 def _phrase(text: str) -> Trigger:
     """'setzt ... auf' -> (('setzt',), ('auf',)); 'Lizenz-Deal' -> (('lizenz', '-', 'deal'),)."""
-    return tuple(
-        tuple(part.replace("-", " - ").lower().split()) for part in text.split(" ... ")
-    )
+    return tuple(tuple(part.replace("-", " - ").lower().split()) for part in text.split(" ... "))
 
 
 def _find(words: list[str], trigger: Trigger, position: int = 0) -> tuple[int, int] | None:
@@ -68,7 +66,7 @@ def _find(words: list[str], trigger: Trigger, position: int = 0) -> tuple[int, i
     for phrase in trigger:
         size = len(phrase)
         for i in range(position, len(words) - size + 1):
-            if all(_word_matches(w, p) for w, p in zip(words[i:i + size], phrase, strict=True)):
+            if all(_word_matches(w, p) for w, p in zip(words[i : i + size], phrase, strict=True)):
                 first = i if first is None else first
                 position = i + size
                 break

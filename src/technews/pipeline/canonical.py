@@ -37,8 +37,12 @@ class Canonicalizer:
         self.name = name
         self.canonical_by_form = {
             form.casefold(): canonical
-            for forms in (knowledge_base.org_surface_forms(), knowledge_base.product_surface_forms(),
-                          knowledge_base.place_surface_forms(), knowledge_base.person_surface_forms())
+            for forms in (
+                knowledge_base.org_surface_forms(),
+                knowledge_base.product_surface_forms(),
+                knowledge_base.place_surface_forms(),
+                knowledge_base.person_surface_forms(),
+            )
             for form, canonical in forms
         }
 

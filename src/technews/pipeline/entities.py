@@ -28,7 +28,41 @@ SOURCE_PRIORITY = ("grammar", "product", "org", "person", "place", "person_cue",
 
 # Nouns that introduce a person's name: "Apple-Chef Tim Cook", "Analyst Ming-Chi Kuo".
 PERSON_CUES = frozenset(
-    ["CEO", "Chef", "Chefin", "Gründer", "Gründerin", "Mitgründer", "Sprecher", "Sprecherin", "Analyst", "Analystin", "Präsident", "Präsidentin", "Minister", "Ministerin", "Kommissarin", "Kommissar", "Vorstand", "Vorstandschef", "Manager", "Managerin", "Entwickler", "Entwicklerin", "Experte", "Expertin", "Leaker", "Journalist", "Journalistin", "Firmenchef", "Konzernchef", "Geschäftsführer", "Geschäftsführerin", "Kanzler", "Kanzlerin"]
+    [
+        "CEO",
+        "Chef",
+        "Chefin",
+        "Gründer",
+        "Gründerin",
+        "Mitgründer",
+        "Sprecher",
+        "Sprecherin",
+        "Analyst",
+        "Analystin",
+        "Präsident",
+        "Präsidentin",
+        "Minister",
+        "Ministerin",
+        "Kommissarin",
+        "Kommissar",
+        "Vorstand",
+        "Vorstandschef",
+        "Manager",
+        "Managerin",
+        "Entwickler",
+        "Entwicklerin",
+        "Experte",
+        "Expertin",
+        "Leaker",
+        "Journalist",
+        "Journalistin",
+        "Firmenchef",
+        "Konzernchef",
+        "Geschäftsführer",
+        "Geschäftsführerin",
+        "Kanzler",
+        "Kanzlerin",
+    ]
 )
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
@@ -56,9 +90,7 @@ class Candidate:
     assigns=["doc.ents"],
     default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
 )
-def make_entity_recognizer(
-    nlp: Language, name: str, knowledge_base: KnowledgeBase
-) -> EntityRecognizer:
+def make_entity_recognizer(nlp: Language, name: str, knowledge_base: KnowledgeBase) -> EntityRecognizer:
     return EntityRecognizer(nlp, name, knowledge_base)
 
 
@@ -76,23 +108,24 @@ class EntityRecognizer:
         self.words = product_grammar_words()
         self.cues = role_cues()
         usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
-        makers = {line.maker for line in knowledge_base.product_lines.values()} | {
-            product.maker for product in knowledge_base.products.values() if product.maker
-        } | {org.name for org in knowledge_base.organizations.values() if org.sector in MAKER_SECTORS}
-        # Last words of lines and brands: `iPhone 15.` ends a sentence, not an ordinal.
-        self.name_ends = frozenset(
-            name.split()[-1] for name in [*knowledge_base.product_lines, *makers]
+        makers = (
+            {line.maker for line in knowledge_base.product_lines.values()}
+            | {product.maker for product in knowledge_base.products.values() if product.maker}
+            | {org.name for org in knowledge_base.organizations.values() if org.sector in MAKER_SECTORS}
         )
+        # Last words of lines and brands: `iPhone 15.` ends a sentence, not an ordinal.
+        self.name_ends = frozenset(name.split()[-1] for name in [*knowledge_base.product_lines, *makers])
         self.matchers = {
-            "org": _phrase_matcher(nlp, (f for f in knowledge_base.org_surface_forms()
-                                         if f[1] in usable_orgs), knowledge_base),
+            "org": _phrase_matcher(
+                nlp, (f for f in knowledge_base.org_surface_forms() if f[1] in usable_orgs), knowledge_base
+            ),
             "product": _phrase_matcher(nlp, knowledge_base.product_surface_forms(), knowledge_base),
             "place": _phrase_matcher(nlp, knowledge_base.place_surface_forms(), knowledge_base),
             "person": _phrase_matcher(nlp, knowledge_base.person_surface_forms(), knowledge_base),
-            "line": _phrase_matcher(nlp, ((line, line) for line in knowledge_base.product_lines),
-                                    knowledge_base),
-            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs),
-                                     knowledge_base),
+            "line": _phrase_matcher(
+                nlp, ((line, line) for line in knowledge_base.product_lines), knowledge_base
+            ),
+            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs), knowledge_base),
         }
 
     def __call__(self, doc: Doc) -> Doc:
@@ -152,13 +185,12 @@ class EntityRecognizer:
             if token.text not in PERSON_CUES:
                 continue
             first, last = doc[token.i + 1], doc[token.i + 2]
-            if all(_looks_like_name_part(t) and t.text not in self.kb.non_entities
-                   for t in (first, last)):
+            if all(_looks_like_name_part(t) and t.text not in self.kb.non_entities for t in (first, last)):
                 yield Candidate(first.i, last.i + 1, "PER", f"{first.text} {last.text}", "person_cue")
 
     def _is_entity(self, doc: Doc, candidate: Candidate) -> bool:
         """ANNOTATION.md rule 7: no currencies, no excluded terms, no doubtful places."""
-        span = doc[candidate.start:candidate.end]
+        span = doc[candidate.start : candidate.end]
         if span.text in self.kb.non_entities:
             return False
         if candidate.label == "LOC":
@@ -178,17 +210,18 @@ class EntityRecognizer:
         return Candidate(candidate.start, candidate.end, label, candidate.canonical, candidate.source)
 
 
-def _split_sentence_final_models(
-    doc: Doc, name_ends: frozenset[str], words: ProductGrammarWords
-) -> None:
+def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str], words: ProductGrammarWords) -> None:
     """Split `15.` into `15` `.` after a product line when a new sentence follows.
 
     German tokenization keeps `15.` whole as an ordinal (`am 15. Juli`); after
     `iPhone` it is a model number ending the sentence.
     """
     to_split = [
-        token for token in doc[1:]
-        if token.text.endswith(".") and len(token) > 1 and words.is_model(token.text[:-1])
+        token
+        for token in doc[1:]
+        if token.text.endswith(".")
+        and len(token) > 1
+        and words.is_model(token.text[:-1])
         and doc[token.i - 1].text in name_ends
         and (token.i + 1 == len(doc) or not doc[token.i + 1].is_lower)
     ]
@@ -197,9 +230,7 @@ def _split_sentence_final_models(
             retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
 
 
-def _phrase_matcher(
-    nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase
-) -> PhraseMatcher:
+def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase) -> PhraseMatcher:
     """A case-sensitive matcher whose match ids are the canonical names."""
     by_canonical: dict[str, set[str]] = {}
     for form, canonical in forms:

@@ -35,9 +35,7 @@ class ProductMatch:
     maker: str
 
 
-def find_products(
-    doc: Doc, name_starts: list[NameStart], words: ProductGrammarWords
-) -> list[ProductMatch]:
+def find_products(doc: Doc, name_starts: list[NameStart], words: ProductGrammarWords) -> list[ProductMatch]:
     """Every product the grammar reads from the brand and line matches of ``doc``."""
     starts_at: dict[int, list[NameStart]] = {}
     for name_start in name_starts:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
 from technews.lexicon import load_json
+from technews.pipeline.doc_index import DocIndex
 
 register_extensions()
 
@@ -39,9 +40,7 @@ class Reference:
     requires=["doc.ents", "doc.sents", "span._.canonical"],
     default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
 )
-def make_reference_resolver(
-    nlp: Language, name: str, knowledge_base: KnowledgeBase
-) -> ReferenceResolver:
+def make_reference_resolver(nlp: Language, name: str, knowledge_base: KnowledgeBase) -> ReferenceResolver:
     return ReferenceResolver(name, knowledge_base)
 
 
@@ -66,28 +65,31 @@ class ReferenceResolver:
         return doc
 
     def resolve(self, doc: Doc) -> list[Reference]:
-        entity_tokens = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        index = DocIndex.of(doc)
+        entity_tokens = {i for ent in index.entities for i in range(ent.start, ent.end)}
         references = []
         for token in doc:
             if token.i in entity_tokens:
                 continue
-            reference = self._pair(doc, token) or self._description(doc, token, entity_tokens)
+            reference = self._pair(doc, token, index) or self._description(doc, token, entity_tokens, index)
             if reference:
                 references.append(reference)
         return references
 
-    def _pair(self, doc: Doc, token) -> Reference | None:
+    def _pair(self, doc: Doc, token: Token, index: DocIndex) -> Reference | None:
         """`beide Firmen` -> the last two organizations named before this sentence."""
         if token.lower_ not in PAIR_WORDS or token.i + 1 >= len(doc):
             return None
         if doc[token.i + 1].text not in self.pair_heads:
             return None
         # `nach Angaben beider Seiten` may mean two named earlier in the same sentence.
-        names = self._earlier_orgs(doc, token, same_sentence=True)
+        names = self._earlier_orgs(token.i, index, same_sentence=True)
         pair = tuple(dict.fromkeys(names))[:2]
         return Reference(token.i, token.i + 2, pair) if len(pair) == 2 else None
 
-    def _description(self, doc: Doc, head, entity_tokens: set[int]) -> Reference | None:
+    def _description(
+        self, doc: Doc, head: Token, entity_tokens: set[int], index: DocIndex
+    ) -> Reference | None:
         """`dem deutschen (Kamera)hersteller` -> the nearest earlier organization that fits."""
         head_word, head_start = _compound_word(doc, head.i)
         if head_word not in self.heads:
@@ -109,8 +111,8 @@ class ReferenceResolver:
             return None
         sector = self.heads[head_word]
         if country is None and sector is None:
-            return self._subject_reference(doc, start, head.i + 1)
-        for name in self._earlier_orgs(doc, doc[start], same_sentence=country is not None):
+            return self._subject_reference(start, head.i + 1, index)
+        for name in self._earlier_orgs(start, index, same_sentence=country is not None):
             org = self.kb.organizations.get(name)
             if country and (org is None or org.country != country):
                 continue
@@ -119,15 +121,12 @@ class ReferenceResolver:
             return Reference(start, head.i + 1, (name,))
         return None
 
-    def _subject_reference(self, doc: Doc, start: int, end: int) -> Reference | None:
+    def _subject_reference(self, start: int, end: int, index: DocIndex) -> Reference | None:
         """`das Unternehmen` without attributes: the first organization of the nearest
         earlier sentence that names one, German main clauses putting the subject first."""
-        sent = doc[start].sent
-        for _ in range(self.lookback):
-            if sent.start == 0:
-                return None
-            sent = doc[sent.start - 1].sent
-            orgs = [ent for ent in sent.ents if ent.label_ == "ORG"]
+        sentence = index.sentence_of[start]
+        for earlier in range(sentence - 1, max(-1, sentence - 1 - self.lookback), -1):
+            orgs = [ent for ent in index.entities_by_sentence[earlier] if ent.label_ == "ORG"]
             if orgs:
                 return Reference(start, end, (orgs[0]._.canonical or orgs[0].text,))
         return None
@@ -138,17 +137,15 @@ class ReferenceResolver:
                 return country
         return None
 
-    def _earlier_orgs(self, doc: Doc, token, same_sentence: bool = False) -> list[str]:
-        """Canonical names of organizations before ``token``, nearest first."""
-        sentence_start = token.sent.start
-        window_start = _sentence_start_before(doc, token, self.lookback)
+    def _earlier_orgs(self, position: int, index: DocIndex, same_sentence: bool = False) -> list[str]:
+        """Canonical names of organizations before token ``position``, nearest first."""
+        sentence = index.sentence_of[position]
+        last = sentence if same_sentence else sentence - 1
         names = []
-        for ent in reversed(doc.ents):
-            if ent.label_ != "ORG" or ent.end > token.i or ent.start < window_start:
-                continue
-            if not same_sentence and ent.start >= sentence_start:
-                continue
-            names.append(ent._.canonical or ent.text)
+        for earlier in range(last, max(-1, sentence - 1 - self.lookback), -1):
+            for ent in reversed(index.entities_by_sentence[earlier]):
+                if ent.label_ == "ORG" and ent.end <= position:
+                    names.append(ent._.canonical or ent.text)
         return names
 
 
@@ -157,12 +154,3 @@ def _compound_word(doc: Doc, i: int) -> tuple[str, int]:
     if i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_:
         return f"{doc[i - 2].text}-{doc[i].text}", i - 2
     return doc[i].text, i
-
-
-def _sentence_start_before(doc: Doc, token, sentences: int) -> int:
-    sent: Span = token.sent
-    for _ in range(sentences):
-        if sent.start == 0:
-            break
-        sent = doc[sent.start - 1].sent
-    return sent.start

@@ -16,6 +16,7 @@ them into one relation per article.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -26,21 +27,31 @@ from spacy.tokens import Doc, Span
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
 from technews.lexicon import load_json
+from technews.pipeline.doc_index import DocIndex
 from technews.triggers import TriggerHit, TriggerLexicon
 
 register_extensions()
 
 NEGATION_WINDOW = 3  # tokens before a trigger where a negation cancels it
 CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "—", "(", ")"})
-STATUS_WINDOW = 6  # tokens around a trigger where a cue outside its clause still counts
+STATUS_WINDOW = 8  # tokens around a trigger where a cue outside its clause still counts
 # Cue kinds in the order they decide, and the status each gives.
-STATUS_OF_CUE = {"past": "past", "planned": "planned", "rumored_weak": "rumored",
-                 "confirmed": "current_confirmed"}
+STATUS_OF_CUE = {
+    "past": "past",
+    "planned": "planned",
+    "rumored_weak": "rumored",
+    "confirmed": "current_confirmed",
+}
 COMPARISON_BEFORE = frozenset({"das", "der", "die", "ein", "eine"})
 COMPARISON_AFTER = frozenset({"der", "des", "unter"})
 # Confidence of each rule; the config's threshold drops what falls below it.
-RULE_SCORES = {"maker_named": 0.95, "brand_in_name": 0.9, "context": 0.7, "trigger": 0.8,
-               "next_sentence": 0.6}
+RULE_SCORES = {
+    "maker_named": 0.95,
+    "brand_in_name": 0.9,
+    "context": 0.7,
+    "trigger": 0.8,
+    "next_sentence": 0.6,
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,10 @@ class Argument:
     },
 )
 def make_relation_extractor(
-    nlp: Language, name: str, knowledge_base: KnowledgeBase, triggers: TriggerLexicon,
+    nlp: Language,
+    name: str,
+    knowledge_base: KnowledgeBase,
+    triggers: TriggerLexicon,
     threshold: float,
 ) -> RelationExtractor:
     return RelationExtractor(name, knowledge_base, triggers, threshold)
@@ -105,48 +119,58 @@ class RelationExtractor:
         self.introducers = frozenset(load_json("descriptions.json")["heads"])
 
     def __call__(self, doc: Doc) -> Doc:
-        relations = [*self.made_by(doc), *self.between_orgs(doc)]
+        index = DocIndex.of(doc)
+        relations = [*self.made_by(doc, index), *self.between_orgs(doc, index)]
         doc._.relations = [r for r in relations if r.score >= self.threshold]
         return doc
 
     # made_by ---------------------------------------------------------------
 
-    def made_by(self, doc: Doc) -> Iterator[Relation]:
+    def made_by(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
         org_mentions: dict[str, list[Span]] = {}
-        for ent in doc.ents:
+        for ent in index.entities:
             if ent.label_ == "ORG":
                 org_mentions.setdefault(ent._.canonical, []).append(ent)
-        for product in (ent for ent in doc.ents if ent.label_ == "PRODUCT"):
-            relation = self._listed_maker(doc, product, org_mentions) or self._context_maker(doc, product)
+        org_starts = {name: [m.start for m in mentions] for name, mentions in org_mentions.items()}
+        for product in (ent for ent in index.entities if ent.label_ == "PRODUCT"):
+            relation = self._listed_maker(product, org_mentions, org_starts, index) or self._context_maker(
+                doc, product, index
+            )
             if relation:
                 yield relation
 
     def _listed_maker(
-        self, doc: Doc, product: Span, org_mentions: dict[str, list[Span]]
+        self,
+        product: Span,
+        org_mentions: dict[str, list[Span]],
+        org_starts: dict[str, list[int]],
+        index: DocIndex,
     ) -> Relation | None:
         chain = self.kb.maker_chain(self.maker_of(product._.canonical))
         for maker in chain:
             if maker in org_mentions:
-                tail = _nearest(product, org_mentions[maker])
-                return self._made_by(product, tail, maker, "maker_named")
+                tail = _nearest(product, org_mentions[maker], org_starts[maker], index)
+                return self._made_by(product, tail, maker, "maker_named", index)
         for maker in chain:  # "Samsung Galaxy S24": the brand is part of the name
             brand = self._brand_in_name(product, maker)
             if brand is not None:
-                return self._made_by(product, brand, maker, "brand_in_name")
+                return self._made_by(product, brand, maker, "brand_in_name", index)
         return None
 
-    def _context_maker(self, doc: Doc, product: Span) -> Relation | None:
+    def _context_maker(self, doc: Doc, product: Span, index: DocIndex) -> Relation | None:
         """`Googles Pixel 6` or `Pixel 6 von Google` for products the knowledge base lacks."""
-        before = doc[product.start - 1] if product.start > 0 else None
-        if before is not None and before.ent_type_ == "ORG" and before.text.endswith("s"):
-            org = next(e for e in doc.ents if e.start <= before.i < e.end)
-            if org.text != org._.canonical:
-                return self._made_by(product, org, org._.canonical, "context")
+        before = index.entity_covering(product.start - 1) if product.start > 0 else None
+        if (
+            before is not None
+            and before.label_ == "ORG"
+            and before.text != before._.canonical
+            and before.text.endswith("s")
+        ):
+            return self._made_by(product, before, before._.canonical, "context", index)
         if product.end + 1 < len(doc) and doc[product.end].lower_ == "von":
-            after = doc[product.end + 1]
-            if after.ent_type_ == "ORG" and after.ent_iob_ == "B":
-                org = next(e for e in doc.ents if e.start == after.i)
-                return self._made_by(product, org, org._.canonical, "context")
+            after = index.entity_starting_at.get(product.end + 1)
+            if after is not None and after.label_ == "ORG":
+                return self._made_by(product, after, after._.canonical, "context", index)
         return None
 
     def maker_of(self, product_name: str) -> str | None:
@@ -164,49 +188,81 @@ class RelationExtractor:
         return None
 
     def _brand_in_name(self, product: Span, maker: str) -> Span | None:
+        """The maker's name as part of a longer product name (`Samsung Galaxy S24`)."""
+        if len(product) < 2:
+            return None
         org = self.kb.organizations.get(maker)
         names = (maker, *org.aliases) if org else (maker,)
         for token in product:
             if token.text in names:
-                return product[token.i - product.start:token.i - product.start + 1]
+                return product[token.i - product.start : token.i - product.start + 1]
         return None
 
-    def _made_by(self, product: Span, tail: Span, maker: str, rule: str) -> Relation:
-        return Relation(product, tail, product._.canonical, maker, "made_by", "current",
-                        _sentence_offsets(product.sent), RULE_SCORES[rule])
+    def _made_by(self, product: Span, tail: Span, maker: str, rule: str, index: DocIndex) -> Relation:
+        return Relation(
+            product,
+            tail,
+            product._.canonical,
+            maker,
+            "made_by",
+            "current",
+            _sentence_offsets(index.sentence(product.start)),
+            RULE_SCORES[rule],
+        )
 
     # partner_of and owned_by -------------------------------------------------
 
-    def between_orgs(self, doc: Doc) -> Iterator[Relation]:
-        sentences = list(doc.sents)
-        arguments = [self._arguments(doc, sent) for sent in sentences]
-        for index, sent in enumerate(sentences):
-            for hit in self.triggers.find_triggers(sent):
+    def between_orgs(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
+        references: dict[int, list] = {}
+        for group, ref in enumerate(doc._.references or []):
+            references.setdefault(index.sentence_of[ref.start], []).append((group, ref))
+        for number, sent in enumerate(index.sentences):
+            hits = self.triggers.find_triggers(sent)
+            if not hits:
+                continue
+            args = self._arguments(doc, index.entities_by_sentence[number], references.get(number, []))
+            following = index.entities_by_sentence[number + 1 : number + 2]
+            for hit in hits:
                 if self._negated(sent, hit):
                     continue
-                args, status = arguments[index], self._status(sent, hit)
+                status = self._status(sent, hit)
                 if hit.relation == "partner_of":
-                    yield from self._partners(sent, args, status, sentences[index + 1:index + 2])
+                    yield from self._partners(sent, args, status, following)
                 else:
                     yield from self._ownership(doc, sent, hit, args, status)
 
     def _partners(
-        self, sent: Span, args: list[Argument], status: str, next_sentences: list[Span]
+        self, sent: Span, args: list[Argument], status: str, following: list[list[Span]]
     ) -> Iterator[Relation]:
         distinct = list({arg.name: arg for arg in args}.values())
-        if len(distinct) == 1 and next_sentences:
-            introduced = self._introduced_org(next_sentences[0])
+        if len(distinct) == 1 and following:
+            introduced = self._introduced_org(following[0])
             if introduced and introduced.name != distinct[0].name:
-                yield Relation(distinct[0].span, introduced.span, distinct[0].name, introduced.name,
-                               "partner_of", status, _sentence_offsets(sent),
-                               RULE_SCORES["next_sentence"])
+                yield Relation(
+                    distinct[0].span,
+                    introduced.span,
+                    distinct[0].name,
+                    introduced.name,
+                    "partner_of",
+                    status,
+                    _sentence_offsets(sent),
+                    RULE_SCORES["next_sentence"],
+                )
             return
         groups = {arg.group for arg in distinct}
         for first, second in combinations(distinct, 2):
             if len(groups) > 1 and first.group is not None and first.group == second.group:
                 continue  # `beide Hersteller ... mit der Telekom`: each with the Telekom
-            yield Relation(first.span, second.span, first.name, second.name, "partner_of", status,
-                           _sentence_offsets(sent), RULE_SCORES["trigger"])
+            yield Relation(
+                first.span,
+                second.span,
+                first.name,
+                second.name,
+                "partner_of",
+                status,
+                _sentence_offsets(sent),
+                RULE_SCORES["trigger"],
+            )
 
     def _ownership(
         self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str
@@ -224,20 +280,31 @@ class RelationExtractor:
         if child.name in self.kb.maker_chain(parent.name)[1:]:
             # The knowledge base knows the direction better than word order.
             child, parent = parent, child
-        yield Relation(child.span, parent.span, child.name, parent.name, "owned_by", status,
-                       _sentence_offsets(sent), RULE_SCORES["trigger"])
+        yield Relation(
+            child.span,
+            parent.span,
+            child.name,
+            parent.name,
+            "owned_by",
+            status,
+            _sentence_offsets(sent),
+            RULE_SCORES["trigger"],
+        )
 
-    def _arguments(self, doc: Doc, sent: Span) -> list[Argument]:
-        args = [Argument(ent, ent._.canonical) for ent in sent.ents
-                if ent.label_ == "ORG" and not _is_comparison(doc, ent)]
-        for group, ref in enumerate(doc._.references or []):
-            if sent.start <= ref.start < sent.end:
-                args += [Argument(doc[ref.start:ref.end], name, group) for name in ref.targets]
+    def _arguments(self, doc: Doc, ents: list[Span], references: list) -> list[Argument]:
+        """The organizations of a sentence: its ORG entities and resolved descriptions."""
+        args = [
+            Argument(ent, ent._.canonical)
+            for ent in ents
+            if ent.label_ == "ORG" and not _is_comparison(doc, ent)
+        ]
+        for group, ref in references:
+            args += [Argument(doc[ref.start : ref.end], name, group) for name in ref.targets]
         return sorted(args, key=lambda a: a.span.start)
 
-    def _introduced_org(self, sent: Span) -> Argument | None:
+    def _introduced_org(self, ents: list[Span]) -> Argument | None:
         """An organization introduced by a description: `die schwedische Firma Hasselblad`."""
-        for ent in sent.ents:
+        for ent in ents:
             if ent.label_ == "ORG" and ent.start > 0 and ent.doc[ent.start - 1].text in self.introducers:
                 return Argument(ent, ent._.canonical)
         return None
@@ -250,7 +317,7 @@ class RelationExtractor:
         if self.triggers.has_cue(sent, "rumored"):
             return "rumored"
         doc = sent.doc
-        near = doc[max(sent.start, hit.start - STATUS_WINDOW):min(sent.end, hit.end + STATUS_WINDOW)]
+        near = doc[max(sent.start, hit.start - STATUS_WINDOW) : min(sent.end, hit.end + STATUS_WINDOW)]
         for scope in (_clause(sent, hit), near):
             for cue, status in STATUS_OF_CUE.items():
                 if self.triggers.has_cue(scope, cue):
@@ -258,8 +325,9 @@ class RelationExtractor:
         return "current"
 
     def _negated(self, sent: Span, hit: TriggerHit) -> bool:
-        return any(hit.start - NEGATION_WINDOW <= i < hit.start
-                   for i in self.triggers.cue_positions(sent, "negated"))
+        return any(
+            hit.start - NEGATION_WINDOW <= i < hit.start for i in self.triggers.cue_positions(sent, "negated")
+        )
 
 
 def _clause(sent: Span, hit: TriggerHit) -> Span:
@@ -274,14 +342,21 @@ def _clause(sent: Span, hit: TriggerHit) -> Span:
 
 def _is_comparison(doc: Doc, ent: Span) -> bool:
     """`das Apple der Kamera-Welt`: a company used as a measure, not as a party."""
-    return (ent.start > 0 and ent.end < len(doc) and doc[ent.start - 1].lower_ in COMPARISON_BEFORE
-            and doc[ent.end].lower_ in COMPARISON_AFTER)
+    return (
+        ent.start > 0
+        and ent.end < len(doc)
+        and doc[ent.start - 1].lower_ in COMPARISON_BEFORE
+        and doc[ent.end].lower_ in COMPARISON_AFTER
+    )
 
 
-def _nearest(span: Span, candidates: list[Span]) -> Span:
-    same_sentence = [c for c in candidates if c.sent == span.sent]
-    pool = same_sentence or candidates
-    return min(pool, key=lambda c: abs(c.start - span.start))
+def _nearest(span: Span, candidates: list[Span], starts: list[int], index: DocIndex) -> Span:
+    """The mention closest to ``span`` (candidates in text order), one in its sentence first."""
+    position = bisect_left(starts, span.start)
+    neighbours = candidates[max(0, position - 1) : position + 1]
+    sentence = index.sentence_of[span.start]
+    same_sentence = [c for c in neighbours if index.sentence_of[c.start] == sentence]
+    return min(same_sentence or neighbours, key=lambda c: abs(c.start - span.start))
 
 
 def _sentence_offsets(sent: Span) -> tuple[int, int]:

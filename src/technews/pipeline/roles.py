@@ -16,7 +16,7 @@ def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
     if _compound_head(doc, end) in cues.product_compound_heads:
         return True
     limit = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
-    window = doc[end:min(end + VERB_WINDOW, limit)]
+    window = doc[end : min(end + VERB_WINDOW, limit)]
     return any(token.lower_.startswith(cues.product_verb_stems) for token in window)
 
 

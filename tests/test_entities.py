@@ -1,0 +1,126 @@
+"""technews_entities with technews_canonical, on the tiny knowledge base."""
+
+import pytest
+
+from tests.conftest import tiny_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return tiny_pipeline("technews_entities", "technews_canonical")
+
+
+def ents(nlp, text):
+    return [(e.text, e.label_, e._.canonical) for e in nlp(text).ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das neue Galaxy S24 Ultra ist da.", ("Galaxy S24 Ultra", "PRODUCT", "Galaxy S24 Ultra")),
+        ("Das Samsung Galaxy S24+ ist da.", ("Samsung Galaxy S24+", "PRODUCT", "Galaxy S24+")),
+        ("Das Xiaomi 12 Ultra kommt im Juli.", ("Xiaomi 12 Ultra", "PRODUCT", "Xiaomi 12 Ultra")),
+        ("Im Redmi Note 11 Test zeigt sich das.", ("Redmi Note 11", "PRODUCT", "Redmi Note 11")),
+        ("Das Betriebssystem iOS 17.2 erscheint.", ("iOS 17.2", "PRODUCT", "iOS 17.2")),
+        ("Beim Find X5 Pro steht es hinten.", ("Find X5 Pro", "PRODUCT", "Find X5 Pro")),
+    ],
+)
+def test_product_grammar(nlp, text, expected):
+    assert ents(nlp, text) == [expected]
+
+
+def test_a_line_that_needs_a_model_number_is_no_product_alone(nlp):
+    assert ents(nlp, "Wir trinken Mate und sagen: Find it.") == []
+
+
+def test_model_number_ending_a_sentence(nlp):
+    doc = nlp("Apple zeigt das iPhone 15. Es kommt am 15. Juli.")
+    assert [e.text for e in doc.ents] == ["Apple", "iPhone 15"]
+    assert [s.text for s in doc.sents] == ["Apple zeigt das iPhone 15.", "Es kommt am 15. Juli."]
+
+
+def test_elided_model_takes_the_full_name(nlp):
+    assert ents(nlp, "Das Pixel 8 und 8a sind da.") == [
+        ("Pixel 8", "PRODUCT", "Pixel 8"),
+        ("8a", "PRODUCT", "Pixel 8a"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Eine Leica-Kamera ist teuer.", [("Leica", "ORG", "Leica")]),
+        ("Die iPhone-Verkaufszahlen sinken.", [("iPhone", "PRODUCT", "iPhone")]),
+        ("Die harten US-Restriktionen gelten.", [("US", "LOC", "US")]),
+        ("Es kostet 100 US-Dollar.", []),
+        ("Neue EU-Regeln gelten.", [("EU", "ORG", "EU")]),
+        ("Viele Huawei-Smartphones.", [("Huawei", "ORG", "Huawei")]),
+    ],
+)
+def test_names_in_hyphenated_compounds(nlp, text, expected):
+    assert ents(nlp, text) == expected
+
+
+def test_genitive_forms_have_their_base_name(nlp):
+    assert ents(nlp, "Xiaomis Erfolg und Googles Pixel 6.") == [
+        ("Xiaomis", "ORG", "Xiaomi"),
+        ("Googles", "ORG", "Google"),
+        ("Pixel 6", "PRODUCT", "Pixel 6"),
+    ]
+
+
+def test_alias_has_the_short_canonical_name(nlp):
+    assert ents(nlp, "Die Leica Camera AG meldet Zahlen.") == [("Leica Camera AG", "ORG", "Leica")]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Facebook kündigte neue Regeln an.", "ORG"),
+        ("Sie posten alles auf Facebook.", "PRODUCT"),
+        ("Viele WhatsApp-Nutzer sind verärgert.", "PRODUCT"),
+        ("Er will WhatsApp nicht mehr installieren.", "PRODUCT"),
+        ("WhatsApp wird von Datenschützern kritisiert.", "ORG"),
+    ],
+)
+def test_company_or_product_by_role(nlp, text, label):
+    assert [e.label_ for e in nlp(text).ents] == [label]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Auf der IFA zeigt man 5G und LTE.",
+        "Die Ultra-Reihe ist beliebt.",
+        "Condor fliegt nach Mallorca.",
+        "Das Essen ist kalt.",
+    ],
+)
+def test_excluded_and_doubtful_names_are_no_entities(nlp, text):
+    assert ents(nlp, text) == []
+
+
+def test_doubtful_place_after_a_preposition(nlp):
+    assert ents(nlp, "Die Messe findet in Essen statt.") == [("Essen", "LOC", "Essen")]
+
+
+def test_people_by_name_cue_and_surname(nlp):
+    assert ents(nlp, "Apple-Chef Tim Cook lobt Sprecherin Anna Berger. Cook lacht.") == [
+        ("Apple", "ORG", "Apple"),
+        ("Tim Cook", "PER", "Tim Cook"),
+        ("Anna Berger", "PER", "Anna Berger"),
+        ("Cook", "PER", "Tim Cook"),
+    ]
+
+
+def test_entities_of_an_earlier_component_are_kept_where_no_rule_matches(nlp):
+    doc = nlp.make_doc("Die Firma Nothing zeigt das Galaxy S24.")
+    from spacy.tokens import Span
+
+    doc.ents = [Span(doc, 2, 3, label="ORG")]
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    assert [(e.text, e.label_, e._.canonical) for e in doc.ents] == [
+        ("Nothing", "ORG", "Nothing"),
+        ("Galaxy S24", "PRODUCT", "Galaxy S24"),
+    ]

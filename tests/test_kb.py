@@ -1,0 +1,80 @@
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from technews.kb import load_knowledge_base
+from tests.conftest import TINY_KB
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_build_script():
+    spec = importlib.util.spec_from_file_location("build_kb", ROOT / "scripts" / "build_kb.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tiny_kb_loads_every_table():
+    kb = load_knowledge_base(TINY_KB)
+    assert kb.organizations["Leica"].country == "DE"
+    assert kb.product_lines["Mate"].maker == "Huawei"
+    assert kb.products["WhatsApp"].also_org
+    assert kb.places["Wien"].aliases == ("Wiens",)
+    assert kb.people["Tim Cook"].organization == "Apple"
+    assert "IFA" in kb.non_entities and "# fairs" not in kb.non_entities
+
+
+def test_maker_chain_follows_parents():
+    kb = load_knowledge_base(TINY_KB)
+    assert kb.maker_chain("Redmi") == ["Redmi", "Xiaomi"]
+    assert kb.maker_chain("Leica") == ["Leica"]
+    assert kb.maker_chain(None) == []
+
+
+def test_surface_forms_include_aliases_and_genitives():
+    forms = dict(load_knowledge_base(TINY_KB).org_surface_forms())
+    assert forms["Xiaomis"] == "Xiaomi"
+    assert forms["Leica Camera AG"] == "Leica"
+
+
+def test_shipped_kb_is_large_and_knows_the_product_lines():
+    kb = load_knowledge_base()
+    assert len(kb.organizations) > 500
+    assert len(kb.products) > 2000
+    for line, company in [
+        ("Galaxy", "Samsung"),
+        ("Mate", "Huawei"),
+        ("Find", "Oppo"),
+        ("Pixel", "Google"),
+        ("iPhone", "Apple"),
+        ("Redmi", "Xiaomi"),
+    ]:
+        assert company in kb.maker_chain(kb.product_lines[line].maker), line
+    assert kb.organizations["Redmi"].parent == "Xiaomi"
+    assert kb.organizations["Leica"].country == "DE"
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [("Apple", ["Apples"]), ("Siemens", []), ("IBM", []), ("Deutsche Telekom", ["Deutschen Telekom"])],
+)
+def test_genitive_forms(name, forms):
+    assert load_build_script().genitive_forms(name) == forms
+
+
+@pytest.mark.parametrize(
+    ("marketing_name", "brand", "cleaned"),
+    [
+        ("HUAWEI Mate 20 Pro", "Huawei", "Mate 20 Pro"),
+        ("Xiaomi 12S Ultra", "Xiaomi", "Xiaomi 12S Ultra"),
+        ("Find X2 中国版", "Oppo", "Find X2"),
+        ("Redmi  Note  7", "Redmi", "Redmi Note 7"),
+        ("RMX3268", "Realme", None),
+        ("Absolute", "Samsung", None),
+    ],
+)
+def test_marketing_names_are_cleaned(marketing_name, brand, cleaned):
+    lines = frozenset({"Mate", "Galaxy"})
+    assert load_build_script().clean_marketing_name(marketing_name, brand, lines) == cleaned

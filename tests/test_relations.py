@@ -1,0 +1,146 @@
+"""technews_relations and the article-level merge, on the tiny knowledge base."""
+
+import pytest
+
+from technews.output import doc_to_record
+from tests.conftest import TINY_KB, tiny_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return tiny_pipeline(
+        "technews_entities", "technews_canonical", "technews_references", "technews_relations"
+    )
+
+
+def relations(nlp, text):
+    """Article-level relations; partner_of (symmetric) with its names in alphabetical order."""
+    found = set()
+    for r in doc_to_record(nlp(text))["relations"]:
+        head, tail = r["head"], r["tail"]
+        if r["relation"] == "partner_of":
+            head, tail = sorted((head, tail))
+        found.add((head, r["relation"], tail, r["status"]))
+    return found
+
+
+def test_made_by_when_the_maker_is_named(nlp):
+    assert relations(nlp, "Huawei zeigt das Mate 40 Pro.") == {
+        ("Mate 40 Pro", "made_by", "Huawei", "current")
+    }
+
+
+def test_made_by_follows_the_parent_company(nlp):
+    assert relations(nlp, "Xiaomi ist bekannt. Das Redmi Note 11 ist günstig.") == {
+        ("Redmi Note 11", "made_by", "Xiaomi", "current")
+    }
+
+
+def test_made_by_from_the_brand_in_the_name(nlp):
+    assert relations(nlp, "Das Samsung Galaxy S24 ist da.") == {
+        ("Galaxy S24", "made_by", "Samsung", "current")
+    }
+
+
+def test_no_made_by_from_world_knowledge_alone(nlp):
+    assert relations(nlp, "Das Mate 40 Pro zeigte im Test, was es kann.") == set()
+
+
+def test_made_by_from_a_genitive_for_an_unknown_product(nlp):
+    doc = nlp.make_doc("Googles Nest Hub ist neu.")
+    from spacy.tokens import Span
+
+    doc.ents = [Span(doc, 1, 3, label="PRODUCT")]
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    assert {(r.head_name, r.tail_name) for r in doc._.relations} == {("Nest Hub", "Google")}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Xiaomi arbeitet mit Leica zusammen.", "current"),
+        ("Huawei hatte in der Vergangenheit eine Kooperation mit Leica.", "past"),
+        ("Xiaomi will künftig mit Leica kooperieren.", "planned"),
+        ("Gerüchten zufolge gibt es eine Partnerschaft von Xiaomi und Leica.", "rumored"),
+        ("Bis 2020 arbeitete Apple mit Intel zusammen, inzwischen nicht mehr.", "past"),
+    ],
+)
+def test_partner_of_status(nlp, text, status):
+    ((_head, relation, _tail, found),) = relations(nlp, text)
+    assert relation == "partner_of" and found == status
+
+
+def test_confirmation_outweighs_earlier_rumours(nlp):
+    text = (
+        "Es gab Gerüchte um eine Zusammenarbeit von Leica und Xiaomi. "
+        "Jetzt haben beide Firmen die Kooperation offiziell bestätigt."
+    )
+    assert relations(nlp, text) == {("Leica", "partner_of", "Xiaomi", "current")}
+
+
+def test_partner_across_sentences_through_a_description(nlp):
+    text = (
+        "Leica baut Kameras. Denn auch Huawei hatte in der Vergangenheit eine "
+        "Kooperation mit dem deutschen Hersteller am Laufen."
+    )
+    assert relations(nlp, text) == {("Huawei", "partner_of", "Leica", "past")}
+
+
+def test_partner_introduced_in_the_next_sentence(nlp):
+    text = (
+        "Übrigens setzt auch Oppo bei seiner Kamera auf einen großen Namen. "
+        "Hier weist ein Schriftzug auf die schwedische Firma Hasselblad hin."
+    )
+    assert relations(nlp, text) == {("Hasselblad", "partner_of", "Oppo", "current")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beats ist eine Tochter von Apple.",
+        "Apple übernimmt Beats.",
+        "Seit 2014 gehört Beats zu Apple.",
+        "Die Apple-Tochter Beats legt nach.",
+    ],
+)
+def test_owned_by_in_either_word_order(nlp, text):
+    assert relations(nlp, text) == {("Beats", "owned_by", "Apple", "current")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Firma Leica ist also eher das Apple der Kamera-Welt.",
+        "Xiaomi hat keine Kooperation mit Leica.",
+        "Leica hat sich wohl für einen anderen Handy-Partner als Huawei entschieden.",
+        "Xiaomi und Huawei stellen neue Geräte vor.",
+    ],
+)
+def test_hard_negatives_give_no_relation(nlp, text):
+    assert relations(nlp, text) == set()
+
+
+def test_threshold_drops_weaker_relations():
+    strict = tiny_pipeline("technews_entities", "technews_canonical", "technews_references")
+    strict.add_pipe(
+        "technews_relations",
+        config={
+            "threshold": 0.9,
+            "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": str(TINY_KB)},
+        },
+    )
+    doc = strict("Xiaomi arbeitet mit Leica zusammen. Huawei zeigt das Mate 40 Pro.")
+    assert {r.relation for r in doc._.relations} == {"made_by"}
+
+
+def test_mention_level_relations_keep_spans_scores_and_evidence(nlp):
+    text = "Huawei zeigt das Mate 40 Pro. Später zeigt Huawei das Mate 40 Pro wieder."
+    doc = nlp(text)
+    assert len(doc._.relations) == 2
+    for relation in doc._.relations:
+        assert relation.head.text == "Mate 40 Pro" and relation.tail.text == "Huawei"
+        assert 0 < relation.score <= 1
+        start, end = relation.evidence
+        assert relation.head.text in text[start:end]
+    assert len(doc_to_record(doc)["relations"]) == 1
