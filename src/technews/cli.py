@@ -13,7 +13,7 @@ from rich.table import Table
 
 import technews
 from technews.errors import TechnewsError
-from technews.scoring import LABELS, RELATIONS, read_jsonl, score
+from technews.scoring import LABELS, RELATIONS, attach_texts, read_jsonl, score
 
 app = typer.Typer(
     help="Organizations, products, people, places and brand relations in German tech news.",
@@ -72,6 +72,10 @@ def evaluate(
         Path | None, typer.Argument(help="Predictions to score; without it technews runs on the gold texts.")
     ] = None,
     model: ModelOption = None,
+    texts: Annotated[
+        Path,
+        typer.Option(help="Folder of JSON Lines articles (id, text) for gold files stored without text."),
+    ] = Path("../shared/data/news"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score predictions (or the pipeline itself) against gold annotations."""
@@ -83,6 +87,7 @@ def evaluate(
         if predicted is not None:
             predictions = list(read_jsonl(predicted))
         else:
+            gold_articles = attach_texts(gold_articles, texts)
             nlp = technews.load(model)
             predictions = [{"id": a.get("id"), **technews.extract(a["text"], nlp)} for a in gold_articles]
         scores = score(gold_articles, predictions).as_dict()

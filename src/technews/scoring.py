@@ -168,6 +168,22 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 raise InvalidInputError(f"{path}:{number}: not a JSON line ({error.msg})") from error
 
 
+def attach_texts(articles: list[dict], folder: Path) -> list[dict]:
+    """Give gold articles stored without their text (licence) the text of ``folder``'s
+    JSON Lines files, joined by id; an article whose text is missing is an error."""
+    if all("text" in article for article in articles):
+        return articles
+    texts = {}
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        texts.update((item["id"], item["text"]) for item in read_jsonl(path))
+    missing = [a["id"] for a in articles if "text" not in a and a.get("id") not in texts]
+    if missing:
+        raise InvalidInputError(f"No text for {len(missing)} articles in {folder}: {missing[:5]}")
+    return [
+        article if "text" in article else {**article, "text": texts[article["id"]]} for article in articles
+    ]
+
+
 def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Scores:
     """Score predicted articles against gold ones, paired by ``id`` (or by order without ids)."""
     gold_list, predicted_list = list(gold), list(predicted)
