@@ -61,7 +61,7 @@ def _germeval_sentence(tokens: list[tuple[str, str]]) -> Annotated:
     text, offsets = _join_tokens([token for token, _ in tokens])
     result = Annotated(text, source="germeval2014")
     span: list = []  # [start, end, label] of the entity being read
-    for (token, tag), (start, end) in zip(tokens, offsets, strict=True):
+    for (_, tag), (start, end) in zip(tokens, offsets, strict=True):
         kind, _, label = tag.partition("-")
         if kind == "I" and span and span[2] == label:
             span[1] = end
@@ -97,7 +97,8 @@ def _join_tokens(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
 
 def read_smartdata(path: Path, is_common_noun: Callable[[str], bool]) -> Iterator[Annotated]:
     """Documents of a SmartData v1 file (a gzip of concatenated JSON objects)."""
-    content = gzip.open(path, "rt", encoding="utf-8").read()
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        content = file.read()
     decoder, position = json.JSONDecoder(), 0
     while True:
         while position < len(content) and content[position].isspace():
