@@ -99,6 +99,40 @@ def evaluate(
         print_scores(scores, len(gold_articles))
 
 
+@app.command()
+def assemble(
+    out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
+    config: Annotated[Path, typer.Option(help="The pipeline's config.")] = Path("configs/technews.cfg"),
+    ner: Annotated[Path | None, typer.Option(help="A trained pipeline whose 'ner' runs first.")] = None,
+    rules: Annotated[bool, typer.Option(help="Include the rule-based entity recognizer.")] = True,
+) -> None:
+    """Build a pipeline folder from the config (rules alone, or with a trained NER)."""
+    from technews.training.assemble import assemble as assemble_pipeline
+
+    console.print(f"saved {assemble_pipeline(config, out, ner, rules)}")
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="GermEval 2014 and SmartData v1 folders.")] = Path(
+        "../shared/data"
+    ),
+    authored: Annotated[Path, typer.Option(help="The authored corpus.")] = Path("corpus/authored"),
+    config: Annotated[Path, typer.Option(help="The NER's training config.")] = Path("configs/ner.cfg"),
+    workdir: Annotated[Path, typer.Option(help="Corpus and checkpoints.")] = Path("training"),
+    out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
+    seed: int = 0,
+) -> None:
+    """Rebuild the corpus from its sources, train the NER and assemble the shipped pipeline."""
+    from technews.training.assemble import assemble as assemble_pipeline
+    from technews.training.train import build_corpus, train_ner
+
+    for label, counts in build_corpus(data, authored, workdir / "corpus", seed).items():
+        console.print(f"{label}: {dict(counts)}")
+    best = train_ner(config, workdir / "corpus", workdir / "ner", seed)
+    console.print(f"saved {assemble_pipeline(Path('configs/technews.cfg'), out, best)}")
+
+
 def print_scores(scores: dict[str, Any], articles: int) -> None:
     table = Table(title=f"technews evaluate: {articles} articles")
     for column in ("", "P", "R", "F1", "TP", "FP", "FN"):

@@ -33,8 +33,11 @@ class TriggerLexicon:
 
     def find_triggers(self, sent: Span) -> list[TriggerHit]:
         words = [token.lower_ for token in sent]
+        present = set(words)
         hits = []
         for relation, direction, trigger in self.triggers:
+            if not _may_occur(trigger, present):
+                continue
             found = _find(words, trigger)
             if found:
                 hits.append(TriggerHit(relation, direction, sent.start + found[0], sent.start + found[1]))
@@ -43,9 +46,10 @@ class TriggerLexicon:
     def cue_positions(self, sent: Span, cue: str) -> list[int]:
         """Document token indices where a status cue of this kind starts."""
         words = [token.lower_ for token in sent]
+        present = set(words)
         positions = []
         for trigger in self.status_cues[cue]:
-            found = _find(words, trigger)
+            found = _find(words, trigger) if _may_occur(trigger, present) else None
             while found:
                 positions.append(sent.start + found[0])
                 found = _find(words, trigger, found[0] + 1)
@@ -58,6 +62,11 @@ class TriggerLexicon:
 def _phrase(text: str) -> Trigger:
     """'setzt ... auf' -> (('setzt',), ('auf',)); 'Lizenz-Deal' -> (('lizenz', '-', 'deal'),)."""
     return tuple(tuple(part.replace("-", " - ").lower().split()) for part in text.split(" ... "))
+
+
+def _may_occur(trigger: Trigger, present: set[str]) -> bool:
+    """A cheap test before the search: the first word of every phrase is in the sentence."""
+    return all(phrase[0] == YEAR or phrase[0] in present for phrase in trigger)
 
 
 def _find(words: list[str], trigger: Trigger, position: int = 0) -> tuple[int, int] | None:
