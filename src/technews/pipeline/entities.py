@@ -88,10 +88,15 @@ class Candidate:
 @Language.factory(
     "technews_entities",
     assigns=["doc.ents"],
-    default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
+    default_config={
+        "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None},
+        "model_labels": ["ORG", "PRODUCT", "PER", "LOC"],
+    },
 )
-def make_entity_recognizer(nlp: Language, name: str, knowledge_base: KnowledgeBase) -> EntityRecognizer:
-    return EntityRecognizer(nlp, name, knowledge_base)
+def make_entity_recognizer(
+    nlp: Language, name: str, knowledge_base: KnowledgeBase, model_labels: list[str]
+) -> EntityRecognizer:
+    return EntityRecognizer(nlp, name, knowledge_base, model_labels)
 
 
 class EntityRecognizer:
@@ -100,11 +105,16 @@ class EntityRecognizer:
     nlp: the pipeline, whose tokenizer turns the names into match patterns.
     name: the component's name.
     knowledge_base: the names to look for (``technews.knowledge_base.v1``).
+    model_labels: labels of entities an earlier component (the trained NER) set that
+        are kept where no rule matches; the others are dropped.
     """
 
-    def __init__(self, nlp: Language, name: str, knowledge_base: KnowledgeBase) -> None:
+    def __init__(
+        self, nlp: Language, name: str, knowledge_base: KnowledgeBase, model_labels: list[str]
+    ) -> None:
         self.name = name
         self.kb = knowledge_base
+        self.model_labels = frozenset(model_labels)
         self.words = product_grammar_words()
         self.cues = role_cues()
         usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
@@ -147,8 +157,9 @@ class EntityRecognizer:
 
     def set_annotations(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Filter, decide roles, resolve overlaps and write ``doc.ents``."""
-        kept = [self._with_role(doc, c) for c in candidates if self._is_entity(doc, c)]
-        kept += [Candidate(e.start, e.end, e.label_, e.kb_id_ or e.text, "model") for e in doc.ents]
+        kept = [
+            self._with_role(doc, c) for c in [*candidates, *self._from_model(doc)] if self._is_entity(doc, c)
+        ]
         chosen: list[Candidate] = []
         taken: set[int] = set()
         for candidate in sorted(kept, key=lambda c: c.rank):
@@ -159,6 +170,13 @@ class EntityRecognizer:
         chosen += _surname_mentions(doc, chosen, taken)
         spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen]
         doc.ents = filter_spans(spans)
+
+    def _from_model(self, doc: Doc) -> Iterator[Candidate]:
+        """Entities already on the doc, of the kept labels, that start with a capital
+        (a lower-case start is an adjective such as `deutschen`, not a name)."""
+        for ent in doc.ents:
+            if ent.label_ in self.model_labels and not ent.text[:1].islower():
+                yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_ or ent.text, "model")
 
     def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
         products = self.kb.products
