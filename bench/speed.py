@@ -72,7 +72,10 @@ def measure(kind: str, folder: Path, repeat: int) -> dict:
 
 
 def load_seconds() -> float:
-    code = "import time; t = time.perf_counter(); import technews; technews.load(); print(time.perf_counter() - t)"
+    code = (
+        "import time; t = time.perf_counter(); import technews; technews.load(); "
+        "print(time.perf_counter() - t)"
+    )
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                 check=True).stdout)
 
