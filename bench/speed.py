@@ -26,8 +26,12 @@ KINDS = ("tokenizer", "md_architecture", "technews")
 
 
 def read_texts(folder: Path) -> list[str]:
-    return [json.loads(line)["text"] for path in sorted(folder.glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line)["text"]
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def md_architecture():
@@ -38,10 +42,16 @@ def md_architecture():
     for name in ("tok2vec", "morphologizer", "parser", "ner"):
         nlp.add_pipe(name)
     doc = nlp.make_doc("Xiaomi baut Smartphones in China .")
-    example = Example.from_dict(doc, {
-        "morphs": ["Case=Nom"] * 6, "pos": ["PROPN", "VERB", "NOUN", "ADP", "PROPN", "PUNCT"],
-        "heads": [1, 1, 1, 1, 3, 1], "deps": ["sb", "ROOT", "oa", "mo", "nk", "punct"],
-        "entities": ["U-ORG", "O", "O", "O", "U-LOC", "O"]})
+    example = Example.from_dict(
+        doc,
+        {
+            "morphs": ["Case=Nom"] * 6,
+            "pos": ["PROPN", "VERB", "NOUN", "ADP", "PROPN", "PUNCT"],
+            "heads": [1, 1, 1, 1, 3, 1],
+            "deps": ["sb", "ROOT", "oa", "mo", "nk", "punct"],
+            "entities": ["U-ORG", "O", "O", "O", "U-LOC", "O"],
+        },
+    )
     nlp.initialize(lambda: [example])
     return nlp
 
@@ -76,8 +86,9 @@ def load_seconds() -> float:
         "import time; t = time.perf_counter(); import technews; technews.load(); "
         "print(time.perf_counter() - t)"
     )
-    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                check=True).stdout)
+    return float(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def main() -> None:
@@ -91,17 +102,32 @@ def main() -> None:
         return
     results = []
     for kind in KINDS:
-        command = [sys.executable, __file__, "--one", kind, "--texts", str(args.texts),
-                   "--repeat", str(args.repeat)]
-        results.append(json.loads(subprocess.run(command, capture_output=True, text=True,
-                                                 check=True).stdout.splitlines()[-1]))
+        command = [
+            sys.executable,
+            __file__,
+            "--one",
+            kind,
+            "--texts",
+            str(args.texts),
+            "--repeat",
+            str(args.repeat),
+        ]
+        results.append(
+            json.loads(
+                subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+            )
+        )
     md = next(r for r in results if r["kind"] == "md_architecture")["words_per_second"]
     print(f"{'pipeline':<18}{'words/s':>10}{'x md':>8}{'peak MB':>9}")
     for result in results:
-        print(f"{result['kind']:<18}{result['words_per_second']:>10}"
-              f"{result['words_per_second'] / md:>8.1f}{result['peak_mb']:>9}")
-    print(f"technews.load(): {min(load_seconds() for _ in range(3)):.2f} s "
-          f"({results[0]['words']} words of {args.texts})")
+        print(
+            f"{result['kind']:<18}{result['words_per_second']:>10}"
+            f"{result['words_per_second'] / md:>8.1f}{result['peak_mb']:>9}"
+        )
+    print(
+        f"technews.load(): {min(load_seconds() for _ in range(3)):.2f} s "
+        f"({results[0]['words']} words of {args.texts})"
+    )
 
 
 if __name__ == "__main__":

@@ -124,3 +124,24 @@ def test_entities_of_an_earlier_component_are_kept_where_no_rule_matches(nlp):
         ("Nothing", "ORG", "Nothing"),
         ("Galaxy S24", "PRODUCT", "Galaxy S24"),
     ]
+
+
+def test_canonical_names_are_unified_within_the_article(nlp):
+    doc = nlp.make_doc("Harald Mahrer lobt Nissan. Mahrer sagt, Nissans Autos sind gut.")
+    from spacy.tokens import Span
+
+    # As a trained NER would mark them: names no knowledge base lists.
+    doc.ents = [
+        Span(doc, 0, 2, "PER"),
+        Span(doc, 3, 4, "ORG"),
+        Span(doc, 5, 6, "PER"),
+        Span(doc, 8, 9, "ORG"),
+    ]
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    assert [(e.text, e._.canonical) for e in doc.ents] == [
+        ("Harald Mahrer", "Harald Mahrer"),
+        ("Nissan", "Nissan"),
+        ("Mahrer", "Harald Mahrer"),
+        ("Nissans", "Nissan"),
+    ]

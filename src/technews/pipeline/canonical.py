@@ -47,8 +47,10 @@ class Canonicalizer:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        for span in doc.ents:
-            span._.canonical = self.canonical(span)
+        ents = list(doc.ents)
+        names = {span: self.canonical(span) for span in ents}
+        for span, name in _unified(ents, names).items():
+            span._.canonical = name
         return doc
 
     def canonical(self, span: Span) -> str:
@@ -62,3 +64,28 @@ class Canonicalizer:
         if text.endswith("s") and text[:-1].casefold() in self.canonical_by_form:
             return self.canonical_by_form[text[:-1].casefold()]
         return text
+
+
+def _genitive(span: Span) -> bool:
+    """Ends in a word with a genitive `s` (`Nissans`), not in a model name (`iPhone 4s`)."""
+    last = span[-1].text
+    return last.isalpha() and len(last) > 3 and last.endswith("s")
+
+
+def _unified(ents: list[Span], names: dict[Span, str]) -> dict[Span, str]:
+    """One name per entity within the article: a bare surname takes the full name of a
+    person named in full (`Mahrer` -> `Harald Mahrer`), an unknown genitive the name it
+    inflects (`Nissans` -> `Nissan`) when that name occurs in the article."""
+    full_names = {}
+    for span in ents:
+        if span.label_ == "PER" and len(span) > 1:
+            full_names.setdefault(span[-1].text, names[span])
+    known = {(span.label_, names[span]) for span in ents}
+    unified = {}
+    for span, name in names.items():
+        if span.label_ == "PER" and len(span) == 1 and name == span.text:
+            name = full_names.get(span.text, name)
+        elif name == span.text and _genitive(span) and (span.label_, name[:-1]) in known:
+            name = name[:-1]
+        unified[span] = name
+    return unified
