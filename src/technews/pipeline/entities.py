@@ -66,6 +66,7 @@ PERSON_CUES = frozenset(
 )
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
+SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
 
 
@@ -156,17 +157,20 @@ class EntityRecognizer:
         return candidates
 
     def set_annotations(self, doc: Doc, candidates: list[Candidate]) -> None:
-        """Filter, decide roles, resolve overlaps and write ``doc.ents``."""
-        kept = [
-            self._with_role(doc, c) for c in [*candidates, *self._from_model(doc)] if self._is_entity(doc, c)
-        ]
+        """Filter, decide roles, resolve overlaps and write ``doc.ents``.
+
+        Rule candidates come first, the longest winning; an entity of an earlier
+        component (the trained NER) is kept only where no rule candidate overlaps it,
+        the rules being precise about where a name they know begins and ends."""
         chosen: list[Candidate] = []
         taken: set[int] = set()
-        for candidate in sorted(kept, key=lambda c: c.rank):
-            tokens = set(range(candidate.start, candidate.end))
-            if not tokens & taken:
-                chosen.append(candidate)
-                taken |= tokens
+        for group in (candidates, list(self._from_model(doc))):
+            kept = [self._with_role(doc, c) for c in group if self._is_entity(doc, c)]
+            for candidate in sorted(kept, key=lambda c: c.rank):
+                tokens = set(range(candidate.start, candidate.end))
+                if not tokens & taken:
+                    chosen.append(candidate)
+                    taken |= tokens
         chosen += _surname_mentions(doc, chosen, taken)
         spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen]
         doc.ents = filter_spans(spans)
@@ -175,8 +179,13 @@ class EntityRecognizer:
         """Entities already on the doc, of the kept labels, that start with a capital
         (a lower-case start is an adjective such as `deutschen`, not a name)."""
         for ent in doc.ents:
-            if ent.label_ in self.model_labels and not ent.text[:1].islower():
-                yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_ or ent.text, "model")
+            if ent.label_ not in self.model_labels or ent.text[:1].islower():
+                continue
+            if any(token.text in SENTENCE_PUNCTUATION for token in ent):
+                continue  # runs over a sentence end the model could not see (`G3.` split later)
+            if ent.label_ == "PER" and len(ent) == 1:
+                continue  # a lone capitalised word; surnames of people named in full come back below
+            yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_ or ent.text, "model")
 
     def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
         products = self.kb.products
