@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import technews
@@ -164,16 +165,16 @@ def print_tables(result: dict[str, Any]) -> None:
     for column in ("start", "end", "label", "text", "canonical"):
         entities.add_column(column)
     for entity in result["entities"]:
-        entities.add_row(*(str(entity[k]) for k in ("start", "end", "label", "text", "canonical")))
+        entities.add_row(*(escape(str(entity[k])) for k in ("start", "end", "label", "text", "canonical")))
     relations = Table(title="Relations")
     for column in ("head", "relation", "tail", "status", "evidence"):
         relations.add_column(column)
     for relation in result["relations"]:
         evidence = relation["evidence"]
         relations.add_row(
-            relation["head"],
+            escape(relation["head"]),
             relation["relation"],
-            relation["tail"],
+            escape(relation["tail"]),
             relation["status"],
             f"{evidence['start']}-{evidence['end']}",
         )

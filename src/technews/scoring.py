@@ -11,7 +11,6 @@ matched relations.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +188,9 @@ def score(gold: Iterable[dict], predicted: Iterable[dict]) -> Scores:
     gold_list, predicted_list = list(gold), list(predicted)
     if all("id" in article for article in predicted_list):
         by_id = {article["id"]: article for article in predicted_list}
-        missing = Counter(a.get("id") for a in gold_list if a.get("id") not in by_id)
+        missing = [str(a.get("id")) for a in gold_list if a.get("id") not in by_id]
         if missing:
-            raise InvalidInputError(f"No prediction for gold articles: {sorted(map(str, missing))}")
+            raise InvalidInputError(f"No prediction for {len(missing)} gold articles: {missing[:5]}")
         predicted_list = [by_id[article["id"]] for article in gold_list]
     elif len(predicted_list) != len(gold_list):
         raise InvalidInputError(
