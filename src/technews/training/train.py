@@ -1,0 +1,110 @@
+"""Rebuild the training corpus and train the statistical NER, reproducibly.
+
+    technews train            # corpus -> training/ -> models/technews-de
+
+Sources (licences in README.md): GermEval 2014 and SmartData v1 from
+``../shared/data``, and the authored corpus in ``corpus/authored``. The
+derStandard news is never read here.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin, Span
+from spacy.util import filter_spans
+
+from technews.training.corpus import Annotated, common_noun_check, read_germeval, read_gold, read_smartdata
+
+DEV_SHARE = 0.1  # of the authored corpus and of GermEval's dev file, held out for early stopping
+
+
+def blank_pipeline() -> Language:
+    return spacy.blank("de", config={"nlp": {"tokenizer": {"@tokenizers": "technews.tokenizer.v1"}}})
+
+
+def to_doc(nlp: Language, item: Annotated) -> Doc:
+    """A ``Doc`` with the item's entities; tokens of missing spans stay unlabelled."""
+    doc = nlp.make_doc(item.text)
+    spans = [doc.char_span(s, e, label=label, alignment_mode="contract") for s, e, label in item.entities]
+    entities = filter_spans([span for span in map(_trimmed, spans) if span is not None])
+    taken = {i for span in entities for i in range(span.start, span.end)}
+    missing = [doc.char_span(s, e, alignment_mode="expand") for s, e in item.missing]
+    missing = filter_spans(
+        [span for span in missing if span is not None and not taken & set(range(span.start, span.end))]
+    )
+    doc.set_ents(entities, missing=missing, default="outside")
+    return doc
+
+
+def _trimmed(span: Span | None) -> Span | None:
+    """The span without white space or punctuation at its edges, which NER cannot learn;
+    None if nothing is left or a line break runs through it."""
+    if span is None:
+        return None
+    start, end = span.start, span.end
+    while start < end and (span.doc[start].is_space or span.doc[start].is_punct):
+        start += 1
+    while end > start and (span.doc[end - 1].is_space or span.doc[end - 1].is_punct):
+        end -= 1
+    if start == end or any(token.is_space for token in span.doc[start:end]):
+        return None
+    return Span(span.doc, start, end, label=span.label)
+
+
+def split(items: list[Annotated], share: float, rng: random.Random) -> tuple[list, list]:
+    items = list(items)
+    rng.shuffle(items)
+    cut = int(len(items) * share)
+    return items[cut:], items[:cut]
+
+
+def collect(shared: Path, authored: Path, seed: int) -> tuple[list[Annotated], list[Annotated]]:
+    """Training and held-out items from every source, split with ``seed``."""
+    rng = random.Random(seed)
+    common_noun = common_noun_check()
+    germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv"))
+    germeval_rest, germeval_dev = split(list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv")),
+                                        DEV_SHARE, rng)
+    smart_train = list(read_smartdata(shared / "smartdata_v1" / "train.json.gz", common_noun))
+    smart_dev = list(read_smartdata(shared / "smartdata_v1" / "test.json.gz", common_noun))
+    authored_items = [item for path in sorted(authored.glob("*.jsonl")) for item in read_gold(path)]
+    authored_train, authored_dev = split(authored_items, DEV_SHARE, rng)
+    train = germeval_train + germeval_rest + smart_train + authored_train
+    dev = germeval_dev + smart_dev + authored_dev
+    rng.shuffle(train)
+    return train, dev
+
+
+def write_docbin(nlp: Language, items: Iterable[Annotated], path: Path) -> Counter:
+    labels: Counter = Counter()
+    docs = DocBin(store_user_data=False)
+    for item in items:
+        doc = to_doc(nlp, item)
+        labels.update(ent.label_ for ent in doc.ents)
+        docs.add(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    docs.to_disk(path)
+    return labels
+
+
+def build_corpus(shared: Path, authored: Path, out: Path, seed: int = 0) -> dict[str, Counter]:
+    nlp = blank_pipeline()
+    train, dev = collect(shared, authored, seed)
+    return {"train": write_docbin(nlp, train, out / "train.spacy"),
+            "dev": write_docbin(nlp, dev, out / "dev.spacy")}
+
+
+def train_ner(config: Path, corpus: Path, output: Path, seed: int = 0) -> Path:
+    """Run spaCy's training loop; returns the folder of the best model."""
+    from spacy.cli.train import train
+
+    overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
+                 "system.seed": seed}
+    train(config, output, overrides=overrides)
+    return output / "model-best"
