@@ -129,7 +129,9 @@ class EntityRecognizer:
         self.name_ends = frozenset(name.split()[-1] for name in [*knowledge_base.product_lines, *makers])
         self.matchers = {
             "org": _phrase_matcher(
-                nlp, (f for f in knowledge_base.org_surface_forms() if f[1] in usable_orgs), knowledge_base
+                nlp,
+                (f for f in knowledge_base.org_surface_forms() if f[1] in usable_orgs or _distinctive(f[0])),
+                knowledge_base,
             ),
             "product": _phrase_matcher(nlp, knowledge_base.product_surface_forms(), knowledge_base),
             "place": _phrase_matcher(nlp, knowledge_base.place_surface_forms(), knowledge_base),
@@ -238,6 +240,12 @@ class EntityRecognizer:
         used = used_as_product(doc, candidate.start, candidate.end, self.cues)
         label = "PRODUCT" if used else "ORG"
         return Candidate(candidate.start, candidate.end, label, candidate.canonical, candidate.source)
+
+
+def _distinctive(form: str) -> bool:
+    """A written form that is no everyday word even where the bare name is one
+    (`ver.di` for Verdi, `Die Grünen`, `X Corp`): it has more than letters."""
+    return not form.isalpha()
 
 
 def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str], words: ProductGrammarWords) -> None:

@@ -31,7 +31,12 @@ def assemble(config_path: Path, out: Path, ner: Path | None = None, rules: bool 
     # No nlp.initialize(): the rules need none, and it would reset the trained NER.
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     kind = "rules and a trained NER" if ner and rules else "a trained NER" if ner else "rules"
-    nlp.meta.update({"name": "technews_de", "version": "0.1.0",
-                     "description": f"German tech-news entities and brand relations: {kind}."})
+    nlp.meta.update(
+        {
+            "name": "technews_de",
+            "version": "0.1.0",
+            "description": f"German tech-news entities and brand relations: {kind}.",
+        }
+    )
     nlp.to_disk(out)
     return out

@@ -69,8 +69,9 @@ def collect(shared: Path, authored: Path, seed: int) -> tuple[list[Annotated], l
     rng = random.Random(seed)
     common_noun = common_noun_check()
     germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv"))
-    germeval_rest, germeval_dev = split(list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv")),
-                                        DEV_SHARE, rng)
+    germeval_rest, germeval_dev = split(
+        list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv")), DEV_SHARE, rng
+    )
     smart_train = list(read_smartdata(shared / "smartdata_v1" / "train.json.gz", common_noun))
     smart_dev = list(read_smartdata(shared / "smartdata_v1" / "test.json.gz", common_noun))
     authored_items = [item for path in sorted(authored.glob("*.jsonl")) for item in read_gold(path)]
@@ -96,15 +97,20 @@ def write_docbin(nlp: Language, items: Iterable[Annotated], path: Path) -> Count
 def build_corpus(shared: Path, authored: Path, out: Path, seed: int = 0) -> dict[str, Counter]:
     nlp = blank_pipeline()
     train, dev = collect(shared, authored, seed)
-    return {"train": write_docbin(nlp, train, out / "train.spacy"),
-            "dev": write_docbin(nlp, dev, out / "dev.spacy")}
+    return {
+        "train": write_docbin(nlp, train, out / "train.spacy"),
+        "dev": write_docbin(nlp, dev, out / "dev.spacy"),
+    }
 
 
 def train_ner(config: Path, corpus: Path, output: Path, seed: int = 0) -> Path:
     """Run spaCy's training loop; returns the folder of the best model."""
     from spacy.cli.train import train
 
-    overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy"),
-                 "system.seed": seed}
+    overrides = {
+        "paths.train": str(corpus / "train.spacy"),
+        "paths.dev": str(corpus / "dev.spacy"),
+        "system.seed": seed,
+    }
     train(config, output, overrides=overrides)
     return output / "model-best"
