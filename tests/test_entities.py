@@ -145,3 +145,10 @@ def test_canonical_names_are_unified_within_the_article(nlp):
         ("Mahrer", "Harald Mahrer"),
         ("Nissans", "Nissan"),
     ]
+
+
+def test_truncated_compounds(nlp):
+    assert ents(nlp, "In Facebook- und WhatsApp-Einträgen steht es.") == [
+        ("Facebook", "PRODUCT", "Facebook"),
+        ("WhatsApp", "PRODUCT", "WhatsApp"),
+    ]

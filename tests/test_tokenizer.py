@@ -29,3 +29,14 @@ def test_german_defaults_are_kept(nlp):
 def test_no_character_is_lost(nlp):
     text = "Die Leica-Kamera\n\nim  Xiaomi 12 Ultra – für 1.299 Euro!"
     assert "".join(t.text_with_ws for t in nlp(text)) == text
+
+
+def test_truncated_compound_hyphen_is_split(nlp):
+    assert [t.text for t in nlp("Apple- und Google-Dienste")] == [
+        "Apple",
+        "-",
+        "und",
+        "Google",
+        "-",
+        "Dienste",
+    ]

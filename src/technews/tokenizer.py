@@ -12,10 +12,12 @@ from collections.abc import Callable
 from spacy.lang.char_classes import ALPHA
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, registry
+from spacy.util import compile_infix_regex, compile_suffix_regex, registry
 
 # A hyphen between letters or digits: Leica-Kamera, US-Restriktionen, 5G-Handy.
 COMPOUND_HYPHEN = rf"(?<=[{ALPHA}0-9])-(?=[{ALPHA}0-9])"
+# The hyphen of a truncated compound: `Facebook- und Twitter-Einträge`.
+TRUNCATION_HYPHEN = rf"(?<=[{ALPHA}0-9])-"
 
 
 @registry.tokenizers("technews.tokenizer.v1")
@@ -26,6 +28,8 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
         tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
         infixes = [*nlp.Defaults.infixes, COMPOUND_HYPHEN]
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        suffixes = [*nlp.Defaults.suffixes, TRUNCATION_HYPHEN]
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
         return tokenizer
 
     return tokenizer_factory

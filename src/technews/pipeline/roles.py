@@ -6,7 +6,10 @@ from spacy.tokens import Doc
 
 from technews.lexicon import RoleCues
 
-VERB_WINDOW = 5  # tokens after the name where a verb of use counts
+VERB_WINDOW = 5
+TRUNCATION_JOINERS = frozenset(
+    {"und", "oder", "sowie", "bzw."}
+)  # tokens after the name where a verb of use counts
 
 
 def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
@@ -26,7 +29,14 @@ def is_currency_compound(doc: Doc, end: int, cues: RoleCues) -> bool:
 
 
 def _compound_head(doc: Doc, end: int) -> str | None:
-    """The word after a hyphen that directly follows the name (Facebook-Nutzer -> Nutzer)."""
-    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
+    """The word after a hyphen that directly follows the name (Facebook-Nutzer -> Nutzer),
+    also across a truncated compound (`Facebook- und Twitter-Einträge` -> Einträge)."""
+    if end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_:
+        return None
+    if not doc[end].whitespace_:
         return doc[end + 1].text
+    if doc[end + 1].lower_ in TRUNCATION_JOINERS:
+        for i in range(end + 2, min(end + 6, len(doc) - 1)):
+            if doc[i].text == "-" and not doc[i].whitespace_:
+                return doc[i + 1].text
     return None
