@@ -40,24 +40,29 @@ class Annotated:
     source: str = ""
 
 
-def read_germeval(path: Path) -> Iterator[Annotated]:
-    """Sentences of a GermEval 2014 file (index, token, outer tag, nested tag)."""
+def read_germeval(path: Path, is_product: Callable[[str], bool] | None = None) -> Iterator[Annotated]:
+    """Sentences of a GermEval 2014 file (index, token, outer tag, nested tag).
+
+    is_product: decides which OTH spans are products (the knowledge base knows the
+    whole span as one); the other OTH spans stay missing."""
     tokens: list[tuple[str, str]] = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
             continue
         if not line.strip():
             if tokens:
-                yield _germeval_sentence(tokens)
+                yield _germeval_sentence(tokens, is_product)
             tokens = []
             continue
         columns = line.split("\t")
         tokens.append((columns[1], columns[2]))
     if tokens:
-        yield _germeval_sentence(tokens)
+        yield _germeval_sentence(tokens, is_product)
 
 
-def _germeval_sentence(tokens: list[tuple[str, str]]) -> Annotated:
+def _germeval_sentence(
+    tokens: list[tuple[str, str]], is_product: Callable[[str], bool] | None = None
+) -> Annotated:
     text, offsets = _join_tokens([token for token, _ in tokens])
     result = Annotated(text, source="germeval2014")
     span: list = []  # [start, end, label] of the entity being read
@@ -66,17 +71,19 @@ def _germeval_sentence(tokens: list[tuple[str, str]]) -> Annotated:
         if kind == "I" and span and span[2] == label:
             span[1] = end
             continue
-        _close(span, result)
+        _close(span, result, is_product)
         span = [start, end, label] if kind == "B" else []
-    _close(span, result)
+    _close(span, result, is_product)
     return result
 
 
-def _close(span: list, result: Annotated) -> None:
+def _close(span: list, result: Annotated, is_product: Callable[[str], bool] | None = None) -> None:
     if not span:
         return
     start, end, label = span
-    if label.startswith("OTH"):
+    if label == "OTH" and is_product is not None and is_product(result.text[start:end]):
+        result.entities.append((start, end, "PRODUCT"))
+    elif label.startswith("OTH"):
         result.missing.append((start, end))
     elif label.endswith("part"):
         surface = result.text[start:end]

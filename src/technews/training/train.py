@@ -64,13 +64,31 @@ def split(items: list[Annotated], share: float, rng: random.Random) -> tuple[lis
     return items[cut:], items[:cut]
 
 
-def collect(shared: Path, authored: Path, seed: int) -> tuple[list[Annotated], list[Annotated]]:
-    """Training and held-out items from every source, split with ``seed``."""
+def known_product_check():
+    """Whether the rules read a whole text as one product (`Nokia 3500 classic`)."""
+    nlp = blank_pipeline()
+    nlp.add_pipe("technews_entities")
+
+    def is_product(text: str) -> bool:
+        ents = nlp(text).ents
+        return len(ents) == 1 and ents[0].label_ == "PRODUCT" and ents[0].text == text
+
+    return is_product
+
+
+def collect(
+    shared: Path, authored: Path, seed: int, products_from_oth: bool = False
+) -> tuple[list[Annotated], list[Annotated]]:
+    """Training and held-out items from every source, split with ``seed``.
+
+    products_from_oth: label GermEval's OTH spans that the rules read as one product as
+    PRODUCT (measured: development-set entity F1 0.833 -> 0.828, so off by default)."""
     rng = random.Random(seed)
     common_noun = common_noun_check()
-    germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv"))
+    is_product = known_product_check() if products_from_oth else None
+    germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv", is_product))
     germeval_rest, germeval_dev = split(
-        list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv")), DEV_SHARE, rng
+        list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv", is_product)), DEV_SHARE, rng
     )
     smart_train = list(read_smartdata(shared / "smartdata_v1" / "train.json.gz", common_noun))
     smart_dev = list(read_smartdata(shared / "smartdata_v1" / "test.json.gz", common_noun))
