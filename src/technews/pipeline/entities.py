@@ -190,7 +190,9 @@ class EntityRecognizer:
                 continue  # a lone capitalised word; surnames of people named in full come back below
             if ent.text.startswith("-") or ent.text.endswith("-") or ent.text in self.descriptions:
                 continue  # half a compound (`Betriebssystem- und ...`) or a description (`Netzausrüster`)
-            yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_ or ent.text, "model")
+            yield Candidate(
+                ent.start, ent.end, ent.label_, ent.kb_id_, "model"
+            )  # canonical: technews_canonical
 
     def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
         products = self.kb.products
