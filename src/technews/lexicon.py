@@ -47,12 +47,13 @@ def product_grammar_words() -> ProductGrammarWords:
 
 @dataclass(frozen=True)
 class RoleCues:
-    """Cues of ANNOTATION.md rule 6 (see roles.json)."""
+    """Cues of ANNOTATION.md rule 6, and of a person's name (see roles.json)."""
 
     product_prepositions: frozenset[str]
     product_verb_stems: tuple[str, ...]
     product_compound_heads: frozenset[str]
     currency_heads: frozenset[str]
+    person_cues: frozenset[str]
 
 
 @lru_cache
@@ -63,4 +64,5 @@ def role_cues() -> RoleCues:
         product_verb_stems=tuple(data["product_verb_stems"]),
         product_compound_heads=frozenset(data["product_compound_heads"]),
         currency_heads=frozenset(data["currency_heads"]),
+        person_cues=frozenset(data["person_cues"]),
     )

@@ -26,44 +26,6 @@ from technews.pipeline.roles import is_currency_compound, used_as_product
 # a company over a place of the same name (Nokia).
 SOURCE_PRIORITY = ("grammar", "product", "org", "person", "place", "person_cue", "model")
 
-# Nouns that introduce a person's name: "Apple-Chef Tim Cook", "Analyst Ming-Chi Kuo".
-PERSON_CUES = frozenset(
-    [
-        "CEO",
-        "Chef",
-        "Chefin",
-        "Gründer",
-        "Gründerin",
-        "Mitgründer",
-        "Sprecher",
-        "Sprecherin",
-        "Analyst",
-        "Analystin",
-        "Präsident",
-        "Präsidentin",
-        "Minister",
-        "Ministerin",
-        "Kommissarin",
-        "Kommissar",
-        "Vorstand",
-        "Vorstandschef",
-        "Manager",
-        "Managerin",
-        "Entwickler",
-        "Entwicklerin",
-        "Experte",
-        "Expertin",
-        "Leaker",
-        "Journalist",
-        "Journalistin",
-        "Firmenchef",
-        "Konzernchef",
-        "Geschäftsführer",
-        "Geschäftsführerin",
-        "Kanzler",
-        "Kanzlerin",
-    ]
-)
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
@@ -216,7 +178,7 @@ class EntityRecognizer:
     def _cued_people(self, doc: Doc) -> Iterator[Candidate]:
         """`Apple-Chef Tim Cook`: a cue noun, then a first and a last name."""
         for token in doc[:-2]:
-            if token.text not in PERSON_CUES:
+            if token.text not in self.cues.person_cues:
                 continue
             first, last = doc[token.i + 1], doc[token.i + 2]
             if all(_looks_like_name_part(t) and t.text not in self.kb.non_entities for t in (first, last)):
