@@ -77,3 +77,13 @@ def test_articles_pair_by_id_and_missing_ones_are_an_error():
     assert score([GOLD, other], [other, GOLD]).as_dict()["entities_micro"]["f1"] == 1.0
     with pytest.raises(InvalidInputError, match="No prediction"):
         score([GOLD, other], [GOLD])
+
+
+def test_gold_without_text_is_joined_with_the_news_by_id(tmp_path):
+    from technews.scoring import attach_texts
+
+    (tmp_path / "news.jsonl").write_text('{"id": "a", "text": "Apples iPhone"}\n', encoding="utf-8")
+    stored = {key: value for key, value in GOLD.items() if key != "text"}
+    assert attach_texts([stored], tmp_path)[0]["text"] == "Apples iPhone"
+    with pytest.raises(InvalidInputError, match="No text"):
+        attach_texts([{**stored, "id": "b"}], tmp_path)
