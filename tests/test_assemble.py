@@ -47,4 +47,5 @@ def test_model_alone(tmp_path):
     ner = tiny_ner(tmp_path / "ner")
     nlp = spacy.load(assemble(CONFIG, tmp_path / "model", ner=ner, rules=False))
     assert "technews_entities" not in nlp.pipe_names
-    assert [e.text for e in nlp("Zorblatt baut Geräte. Huawei zeigt das Mate 40 Pro.").ents] == ["Zorblatt"]
+    found = [e.text for e in nlp("Zorblatt baut Geräte. Huawei zeigt das Mate 40 Pro.").ents]
+    assert "Zorblatt" in found and "Mate 40 Pro" not in found  # the model's, none of the rules'
