@@ -36,3 +36,23 @@ def test_docs_keep_missing_tokens_unlabelled():
     nokia = next(t for t in doc if t.text == "Nokia")
     assert nokia.ent_iob_ == ""  # missing, not outside
     assert doc[1].ent_iob_ == "O"  # the hyphen after Apple is outside
+
+
+def test_swapped_names_keep_offsets_genitives_and_consistency():
+    import random
+
+    from technews.training.corpus import Annotated, swap_names
+
+    text = "Apple zeigt das iPhone. Apples Chef Tim Cook lobt Apple."
+    item = Annotated(
+        text, [(0, 5, "ORG"), (16, 22, "PRODUCT"), (24, 30, "ORG"), (36, 44, "PER"), (50, 55, "ORG")]
+    )
+    (copy,) = swap_names([item], {"ORG": ["Zorblatt"], "PRODUCT": ["Q-Phone 7"]}, random.Random(0))
+    assert copy.text == "Zorblatt zeigt das Q-Phone 7. Zorblatts Chef Tim Cook lobt Zorblatt."
+    assert spans(copy) == [
+        ("Zorblatt", "ORG"),
+        ("Q-Phone 7", "PRODUCT"),
+        ("Zorblatts", "ORG"),
+        ("Tim Cook", "PER"),
+        ("Zorblatt", "ORG"),
+    ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -149,3 +150,27 @@ def common_noun_check() -> Callable[[str], bool]:
         return bool(re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+", word)) and zipf_frequency(word, "de") >= 4.0
 
     return is_common_noun
+
+
+def swap_names(items: list[Annotated], names: dict[str, list[str]], rng: random.Random) -> list[Annotated]:
+    """Copies of ``items`` with every ORG and PRODUCT name replaced by another of the same
+    label (``names``), the same replacement for the same name within an item, genitive
+    `s` kept: the model learns the contexts, not the list."""
+    copies = []
+    for item in items:
+        text, entities, shift = item.text, [], 0
+        replacement: dict[str, str] = {}
+        for start, end, label in sorted(item.entities):
+            surface = item.text[start:end]
+            if label not in names:
+                entities.append((start + shift, end + shift, label))
+                continue
+            base = surface[:-1] if surface.endswith("s") and surface[:-1] in replacement else surface
+            new = replacement.setdefault(base, rng.choice(names[label]))
+            if base != surface:
+                new += "s"
+            text = text[: start + shift] + new + text[end + shift :]
+            entities.append((start + shift, start + shift + len(new), label))
+            shift += len(new) - (end - start)
+        copies.append(Annotated(text, entities, source=f"{item.source}+swapped"))
+    return copies
