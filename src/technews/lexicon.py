@@ -19,6 +19,12 @@ def load_json(name: str) -> dict:
     return json.loads(lexicon_path(name).read_text(encoding="utf-8"))
 
 
+@lru_cache
+def description_heads() -> frozenset[str]:
+    """Nouns that describe an organization (`Hersteller`, `Netzausrüster`), see descriptions.json."""
+    return frozenset(load_json("descriptions.json")["heads"])
+
+
 @dataclass(frozen=True)
 class ProductGrammarWords:
     """Words of the grammar LINE [SERIES] MODEL [SUFFIX...] (see product_grammar.json)."""

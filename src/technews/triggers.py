@@ -32,8 +32,7 @@ class TriggerLexicon:
     status_cues: dict[str, tuple[Trigger, ...]]
 
     def find_triggers(self, sent: Span) -> list[TriggerHit]:
-        words = [token.lower_ for token in sent]
-        present = set(words)
+        words, present = _words(sent)
         hits = []
         for relation, direction, trigger in self.triggers:
             if not _may_occur(trigger, present):
@@ -45,8 +44,7 @@ class TriggerLexicon:
 
     def cue_positions(self, sent: Span, cue: str) -> list[int]:
         """Document token indices where a status cue of this kind starts."""
-        words = [token.lower_ for token in sent]
-        present = set(words)
+        words, present = _words(sent)
         positions = []
         for trigger in self.status_cues[cue]:
             found = _find(words, trigger) if _may_occur(trigger, present) else None
@@ -62,6 +60,11 @@ class TriggerLexicon:
 def _phrase(text: str) -> Trigger:
     """'setzt ... auf' -> (('setzt',), ('auf',)); 'Lizenz-Deal' -> (('lizenz', '-', 'deal'),)."""
     return tuple(tuple(part.replace("-", " - ").lower().split()) for part in text.split(" ... "))
+
+
+def _words(sent: Span) -> tuple[list[str], set[str]]:
+    words = [token.lower_ for token in sent]
+    return words, set(words)
 
 
 def _may_occur(trigger: Trigger, present: set[str]) -> bool:

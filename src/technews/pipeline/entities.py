@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from technews.kb import KnowledgeBase
-from technews.lexicon import ProductGrammarWords, load_json, product_grammar_words, role_cues
+from technews.lexicon import ProductGrammarWords, description_heads, product_grammar_words, role_cues
 from technews.pipeline.product_grammar import NameStart, find_products
 from technews.pipeline.roles import is_currency_compound, used_as_product
 
@@ -78,7 +78,7 @@ class EntityRecognizer:
         self.name = name
         self.kb = knowledge_base
         self.model_labels = frozenset(model_labels)
-        self.descriptions = frozenset(load_json("descriptions.json")["heads"])
+        self.descriptions = description_heads()
         self.words = product_grammar_words()
         self.cues = role_cues()
         usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
@@ -152,9 +152,8 @@ class EntityRecognizer:
                 continue  # a lone capitalised word; surnames of people named in full come back below
             if ent.text.startswith("-") or ent.text.endswith("-") or ent.text in self.descriptions:
                 continue  # half a compound (`Betriebssystem- und ...`) or a description (`Netzausrüster`)
-            yield Candidate(
-                ent.start, ent.end, ent.label_, ent.kb_id_, "model"
-            )  # canonical: technews_canonical
+            # No canonical name here: technews_canonical looks it up.
+            yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_, "model")
 
     def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
         products = self.kb.products

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
-from technews.lexicon import load_json
+from technews.lexicon import description_heads
 from technews.pipeline.doc_index import DocIndex
 from technews.triggers import TriggerHit, TriggerLexicon
 
@@ -116,7 +116,7 @@ class RelationExtractor:
         self.kb = knowledge_base
         self.triggers = triggers
         self.threshold = threshold
-        self.introducers = frozenset(load_json("descriptions.json")["heads"])
+        self.introducers = description_heads()
 
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex.of(doc)
