@@ -113,6 +113,55 @@ def test_people_by_name_cue_and_surname(nlp):
     ]
 
 
+def test_a_title_introduces_a_surname_and_its_genitive(nlp):
+    assert ents(nlp, "Finanzminister Stubb erhält das Mandat. Stubbs Partei stimmt zu.") == [
+        ("Stubb", "PER", "Stubb"),
+        ("Stubbs", "PER", "Stubb"),
+    ]
+
+
+def test_a_hyphenated_first_name_after_a_title(nlp):
+    assert ents(nlp, "Der Parteichef Heinz-Christian Strache spricht. Das sagt Strache.") == [
+        ("Heinz-Christian Strache", "PER", "Heinz-Christian Strache"),
+        ("Strache", "PER", "Heinz-Christian Strache"),
+    ]
+
+
+def test_a_medium_named_after_its_cue_and_again_without(nlp):
+    assert ents(nlp, "Das sagte er der Zeitung Le Monde. Laut Le Monde ist es neu.") == [
+        ("Le Monde", "ORG", "Le Monde"),
+        ("Le Monde", "ORG", "Le Monde"),
+    ]
+
+
+def with_model_entities(nlp, text, marked):
+    """Run the pipeline on ``text`` as if a trained NER had marked the token spans ``marked``."""
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    doc.ents = [Span(doc, start, end, label) for start, end, label in marked]
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return [(e.text, e.label_, e._.canonical) for e in doc.ents]
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        # The role noun before the name is no part of it.
+        ("Das schreibt Bildungsökonom Wößmann.", [(2, 4, "PER")], [("Wößmann", "PER", "Wößmann")]),
+        # A preposition opening a sentence is no first name.
+        ("Gemäß Spaltungsbilanz sinkt sie.", [(0, 2, "PER")], []),
+        # A lone capitalised word is no person without a cue.
+        ("Das sagt Ekathimerini.", [(2, 3, "PER")], []),
+        # A description is no name, compound or not.
+        ("Der Bildschirmhersteller droht.", [(1, 2, "ORG")], []),
+    ],
+)
+def test_what_is_kept_of_model_entities(nlp, text, marked, expected):
+    assert with_model_entities(nlp, text, marked) == expected
+
+
 def test_entities_of_an_earlier_component_are_kept_where_no_rule_matches(nlp):
     doc = nlp.make_doc("Die Firma Nothing zeigt das Galaxy S24.")
     from spacy.tokens import Span

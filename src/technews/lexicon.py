@@ -60,6 +60,24 @@ class RoleCues:
     product_compound_heads: frozenset[str]
     currency_heads: frozenset[str]
     person_cues: frozenset[str]
+    person_cue_endings: tuple[str, ...]
+    person_titles: tuple[str, ...]
+    media_cues: tuple[str, ...]
+    name_non_starts: frozenset[str]
+
+    def is_person_title(self, word: str) -> bool:
+        """`Finanzminister`, `Apple-Chef`: a noun that may stand before a bare surname."""
+        return word[:1].isupper() and word.lower().endswith(self.person_titles)
+
+    def is_person_noun(self, word: str) -> bool:
+        """A title or any other noun that introduces a person (`Chefentwickler`)."""
+        return self.is_person_title(word) or (
+            word[:1].isupper() and word.lower().endswith(self.person_cue_endings)
+        )
+
+    def is_media_noun(self, word: str) -> bool:
+        """`Zeitung`, `Tech-Magazin`, `Nachrichtenagentur`: a noun before a medium's name."""
+        return word[:1].isupper() and word.lower().endswith(self.media_cues)
 
 
 @lru_cache
@@ -71,4 +89,8 @@ def role_cues() -> RoleCues:
         product_compound_heads=frozenset(data["product_compound_heads"]),
         currency_heads=frozenset(data["currency_heads"]),
         person_cues=frozenset(data["person_cues"]),
+        person_cue_endings=tuple(cue.lower() for cue in data["person_cues"]),
+        person_titles=tuple(data["person_titles"]),
+        media_cues=tuple(data["media_cues"]),
+        name_non_starts=frozenset(data["name_non_starts"]),
     )

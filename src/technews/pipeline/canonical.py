@@ -83,8 +83,8 @@ def _unified(ents: list[Span], names: dict[Span, str]) -> dict[Span, str]:
     known = {(span.label_, names[span]) for span in ents}
     unified = {}
     for span, name in names.items():
-        if span.label_ == "PER" and len(span) == 1 and name == span.text:
-            name = full_names.get(span.text, name)
+        if span.label_ == "PER" and len(span) == 1 and " " not in name:
+            name = full_names.get(name, name)  # `Stubbs` named `Stubb` -> `Alexander Stubb`
         elif name == span.text and _genitive(span) and (span.label_, name[:-1]) in known:
             name = name[:-1]
         unified[span] = name

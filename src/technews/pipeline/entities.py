@@ -14,17 +14,23 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from technews.kb import KnowledgeBase
 from technews.lexicon import ProductGrammarWords, description_heads, product_grammar_words, role_cues
-from technews.pipeline.product_grammar import NameStart, find_products
+from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import is_currency_compound, used_as_product
 
 # On equal length the earlier source wins: a grammar product over a listed one,
 # a company over a place of the same name (Nokia).
-SOURCE_PRIORITY = ("grammar", "product", "org", "person", "place", "person_cue", "model")
+SOURCE_PRIORITY = (
+    *("grammar", "product", "org", "person", "place"),
+    *("person_cue", "media_cue", "model", "repeat"),
+)
+
+# Sources that only say a name follows a cue word, not where it ends.
+CUE_SOURCES = frozenset({"person_cue", "media_cue"})
 
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
@@ -78,7 +84,8 @@ class EntityRecognizer:
         self.name = name
         self.kb = knowledge_base
         self.model_labels = frozenset(model_labels)
-        self.descriptions = description_heads()
+        # `Bildschirmhersteller` describes as `Hersteller` does.
+        self.description_endings = tuple(head.lower() for head in description_heads())
         self.words = product_grammar_words()
         self.cues = role_cues()
         usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
@@ -118,25 +125,30 @@ class EntityRecognizer:
             *self._listed(doc, "person", "PER"),
             *self._grammar_products(doc),
             *self._cued_people(doc),
+            *self._cued_media(doc),
         ]
         return candidates
 
     def set_annotations(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Filter, decide roles, resolve overlaps and write ``doc.ents``.
 
-        Rule candidates come first, the longest winning; an entity of an earlier
-        component (the trained NER) is kept only where no rule candidate overlaps it,
-        the rules being precise about where a name they know begins and ends."""
+        Names from the knowledge base and the grammar come first, the longest winning;
+        where none overlaps, names read from a cue (`Finanzminister Stubb`) compete with
+        the entities of an earlier component (the trained NER), again the longest winning.
+        The rules are precise about where a name they know begins and ends; a cue only
+        says that a name follows, not how long it is."""
+        listed = [c for c in candidates if c.source not in CUE_SOURCES]
+        cued = [c for c in candidates if c.source in CUE_SOURCES]
         chosen: list[Candidate] = []
         taken: set[int] = set()
-        for group in (candidates, list(self._from_model(doc))):
+        for group in (listed, cued + list(self._from_model(doc))):
             kept = [self._with_role(doc, c) for c in group if self._is_entity(doc, c)]
             for candidate in sorted(kept, key=lambda c: c.rank):
                 tokens = set(range(candidate.start, candidate.end))
                 if not tokens & taken:
                     chosen.append(candidate)
                     taken |= tokens
-        chosen += _surname_mentions(doc, chosen, taken)
+        chosen += _repeated_mentions(doc, chosen, taken)
         spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen]
         doc.ents = filter_spans(spans)
 
@@ -148,9 +160,11 @@ class EntityRecognizer:
                 continue
             if any(token.text in SENTENCE_PUNCTUATION for token in ent):
                 continue  # runs over a sentence end the model could not see (`G3.` split later)
-            if ent.label_ == "PER" and len(ent) == 1:
-                continue  # a lone capitalised word; surnames of people named in full come back below
-            if ent.text.startswith("-") or ent.text.endswith("-") or ent.text in self.descriptions:
+            if ent.label_ == "PER":
+                ent = self._person_name(ent)
+                if ent is None:
+                    continue
+            if ent.text.startswith("-") or ent.text.endswith("-") or self._is_description(ent.text):
                 continue  # half a compound (`Betriebssystem- und ...`) or a description (`Netzausrüster`)
             # No canonical name here: technews_canonical looks it up.
             yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_, "model")
@@ -174,14 +188,67 @@ class EntityRecognizer:
         for product in find_products(doc, name_starts, self.words):
             yield Candidate(product.start, product.end, "PRODUCT", product.canonical, "grammar")
 
+    def _is_description(self, text: str) -> bool:
+        return text.lower().endswith(self.description_endings)
+
+    def _person_name(self, ent: Span) -> Span | None:
+        """The name in a person the model found, without the noun before it
+        (`Bildungsökonom Wößmann` -> `Wößmann`), or None where no name is left.
+        A lone capitalised word counts only after such a noun; surnames of people
+        named in full come back in `_repeated_mentions`."""
+        start = ent.start
+        while start < ent.end and self.cues.is_person_noun(ent.doc[start].text):
+            start += 1
+        if start == ent.start and ent.doc[start].text in self.cues.name_non_starts:
+            return None  # `Gemäß Spaltungsbilanz` at the start of a sentence
+        if start == ent.end or (start == ent.start and len(ent) == 1):
+            return None
+        return Span(ent.doc, start, ent.end, label=ent.label)
+
     def _cued_people(self, doc: Doc) -> Iterator[Candidate]:
-        """`Apple-Chef Tim Cook`: a cue noun, then a first and a last name."""
-        for token in doc[:-2]:
-            if token.text not in self.cues.person_cues:
+        """`Apple-Chef Tim Cook`: a cue noun, then a first and a last name;
+        `Finanzminister Stubb`: a title, then a surname alone."""
+        for token in doc[:-1]:
+            cue, title = token.text in self.cues.person_cues, self.cues.is_person_title(token.text)
+            if not (cue or title):
                 continue
-            first, last = doc[token.i + 1], doc[token.i + 2]
-            if all(_looks_like_name_part(t) and t.text not in self.kb.non_entities for t in (first, last)):
-                yield Candidate(first.i, last.i + 1, "PER", f"{first.text} {last.text}", "person_cue")
+            first = self._name_end(doc, token.i + 1)
+            if first is None:
+                continue
+            last = self._name_end(doc, first, hyphenated=False)
+            if last is not None:
+                yield Candidate(token.i + 1, last, "PER", joined_text(doc, token.i + 1, last), "person_cue")
+            elif title:
+                yield Candidate(token.i + 1, first, "PER", joined_text(doc, token.i + 1, first), "person_cue")
+
+    def _cued_media(self, doc: Doc) -> Iterator[Candidate]:
+        """`die griechische Zeitung Ekathimerini`, `der Zeitung Le Monde`: a medium's name."""
+        for token in doc[:-1]:
+            if not self.cues.is_media_noun(token.text):
+                continue
+            start = end = token.i + 1
+            while end < min(start + 2, len(doc)) and self._name_part(doc[end], allow_digits=True):
+                end += 1
+            if end > start:
+                yield Candidate(start, end, "ORG", joined_text(doc, start, end), "media_cue")
+
+    def _name_end(self, doc: Doc, i: int, hyphenated: bool = True) -> int | None:
+        """Where a name part starting at token ``i`` ends (`Heinz-Christian` is one),
+        or None where no name part starts there."""
+        if i >= len(doc) or not self._name_part(doc[i]):
+            return None
+        end = i + 1
+        joined = not doc[i].whitespace_ and end + 1 < len(doc) and not doc[end].whitespace_
+        if hyphenated and joined and doc[end].text == "-" and self._name_part(doc[end + 1]):
+            end += 2
+        return end
+
+    def _name_part(self, token: Token, allow_digits: bool = False) -> bool:
+        if token.text in self.kb.non_entities or token.is_stop:
+            return False
+        if allow_digits and token.text[:1].isupper() and token.text.isalnum():
+            return True
+        return _looks_like_name_part(token)
 
     def _is_entity(self, doc: Doc, candidate: Candidate) -> bool:
         """ANNOTATION.md rule 7: no currencies, no excluded terms, no doubtful places."""
@@ -252,15 +319,39 @@ def _looks_like_name_part(token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and not token.is_upper and len(token) > 1
 
 
-def _surname_mentions(doc: Doc, chosen: list[Candidate], taken: set[int]) -> list[Candidate]:
-    """A later bare surname of a person named in full (`Cook` after `Tim Cook`)."""
-    surnames: dict[str, tuple[int, str]] = {}
+def _repeated_mentions(doc: Doc, chosen: list[Candidate], taken: set[int]) -> list[Candidate]:
+    """Further mentions of names found once by the model or a cue, which the rules cannot
+    know: the same words elsewhere in the article (`Ekathimerini`), their genitive
+    (`Straches`), and the bare surname of a person named in full (`Cook` after `Tim Cook`)."""
+    names: dict[tuple[str, ...], tuple[str, str]] = {}
     for candidate in chosen:
-        if candidate.label == "PER" and candidate.end - candidate.start >= 2:
-            surnames.setdefault(doc[candidate.end - 1].text, (candidate.end, candidate.canonical))
+        words = tuple(token.text for token in doc[candidate.start : candidate.end])
+        entity = (candidate.label, candidate.canonical or " ".join(words))
+        if candidate.source in ("model", *CUE_SOURCES) and (len(words) > 1 or candidate.label != "PRODUCT"):
+            names.setdefault(words, entity)
+            if len(words) == 1 and candidate.label in ("ORG", "PER"):
+                names.setdefault((words[0] + "s",), entity)
+        if candidate.label == "PER" and len(words) >= 2:
+            names.setdefault(words[-1:], entity)
+            names.setdefault((words[-1] + "s",), entity)
+    longest = max((len(words) for words in names), default=0)
     found: list[Candidate] = []
-    for token in doc:
-        known = surnames.get(token.text)
-        if known and token.i >= known[0] and token.i not in taken:
-            found.append(Candidate(token.i, token.i + 1, "PER", known[1], "person"))
+    i = 0
+    while i < len(doc):
+        match = next(
+            (
+                (size, names[words])
+                for size in range(min(longest, len(doc) - i), 0, -1)
+                if (words := tuple(t.text for t in doc[i : i + size])) in names
+                and not taken & set(range(i, i + size))
+            ),
+            None,
+        )
+        if match is None:
+            i += 1
+            continue
+        size, (label, canonical) = match
+        found.append(Candidate(i, i + size, label, canonical, "repeat"))
+        taken |= set(range(i, i + size))
+        i += size
     return found

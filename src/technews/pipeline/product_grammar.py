@@ -73,7 +73,7 @@ def _read_product(
     start = name_start.start
     # The canonical name drops a brand in front of a line (Samsung Galaxy S24 -> Galaxy S24).
     canonical_start = line_start if line_start > start else start
-    canonical = _joined(doc, canonical_start, i)
+    canonical = joined_text(doc, canonical_start, i)
     return ProductMatch(start, i, canonical, line.maker)
 
 
@@ -98,7 +98,7 @@ def _elided_models(doc: Doc, product: ProductMatch, words: ProductGrammarWords) 
         i = start + 1
         while i < len(doc) and doc[i].text in words.suffixes:
             i += 1
-        elided.append(ProductMatch(start, i, f"{prefix} {_joined(doc, start, i)}", product.maker))
+        elided.append(ProductMatch(start, i, f"{prefix} {joined_text(doc, start, i)}", product.maker))
     return elided
 
 
@@ -111,6 +111,6 @@ def _name_prefix(doc: Doc, product: ProductMatch, words: ProductGrammarWords) ->
     return None
 
 
-def _joined(doc: Doc, start: int, end: int) -> str:
+def joined_text(doc: Doc, start: int, end: int) -> str:
     """Span text with white space folded to single spaces."""
     return " ".join(doc[start:end].text.split())
