@@ -23,6 +23,9 @@ def ents(nlp, text):
         ("Im Redmi Note 11 Test zeigt sich das.", ("Redmi Note 11", "PRODUCT", "Redmi Note 11")),
         ("Das Betriebssystem iOS 17.2 erscheint.", ("iOS 17.2", "PRODUCT", "iOS 17.2")),
         ("Beim Find X5 Pro steht es hinten.", ("Find X5 Pro", "PRODUCT", "Find X5 Pro")),
+        ("Auf Android 5.x Lollipop läuft es.", ("Android 5.x Lollipop", "PRODUCT", "Android 5.x Lollipop")),
+        ("Android Jelly Bean ist alt.", ("Android Jelly Bean", "PRODUCT", "Android Jelly Bean")),
+        ("Nun Windows 10 Build 10565.", ("Windows 10 Build 10565", "PRODUCT", "Windows 10 Build 10565")),
     ],
 )
 def test_product_grammar(nlp, text, expected):
@@ -194,6 +197,17 @@ def test_canonical_names_are_unified_within_the_article(nlp):
         ("Mahrer", "Harald Mahrer"),
         ("Nissans", "Nissan"),
     ]
+
+
+def test_a_release_named_by_version_or_codename_takes_its_full_name(nlp):
+    text = "Google zeigt Android 6.0 Marshmallow. Marshmallow und Android 6.0 kommen im Herbst."
+    # A codename alone is the trained model's to find; here it is marked as the model would.
+    found = with_model_entities(nlp, text, [(6, 7, "PRODUCT")])
+    assert [name for _, _, name in found[1:]] == ["Android 6.0 Marshmallow"] * 3
+
+
+def test_a_line_keeps_its_own_name_beside_a_release(nlp):
+    assert ents(nlp, "Android Marshmallow ist neu. Android ist alt.")[1] == ("Android", "PRODUCT", "Android")
 
 
 def test_truncated_compounds(nlp):

@@ -27,10 +27,12 @@ def description_heads() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class ProductGrammarWords:
-    """Words of the grammar LINE [SERIES] MODEL [SUFFIX...] (see product_grammar.json)."""
+    """Words of the grammar LINE [SERIES] MODEL [SUFFIX...] [CODENAME] (see product_grammar.json)."""
 
     series: frozenset[str]
     suffixes: frozenset[str]
+    numbered_suffixes: frozenset[str]
+    codenames: frozenset[tuple[str, ...]]
     coordinators: frozenset[str]
     model: re.Pattern
     not_model: re.Pattern
@@ -45,6 +47,8 @@ def product_grammar_words() -> ProductGrammarWords:
     return ProductGrammarWords(
         series=frozenset(data["series"]),
         suffixes=frozenset(data["suffixes"]),
+        numbered_suffixes=frozenset(data["numbered_suffixes"]),
+        codenames=frozenset(tuple(name.split()) for name in data["codenames"]),
         coordinators=frozenset(data["coordinators"]),
         model=re.compile("|".join(f"(?:{p})" for p in data["model_patterns"])),
         not_model=re.compile("|".join(f"(?:{p})" for p in data["not_models"])),

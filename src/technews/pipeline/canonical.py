@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
+from technews.lexicon import ProductGrammarWords, product_grammar_words
 
 register_extensions()
 
@@ -35,6 +36,7 @@ class Canonicalizer:
 
     def __init__(self, name: str, knowledge_base: KnowledgeBase) -> None:
         self.name = name
+        self.words = product_grammar_words()
         self.canonical_by_form = {
             form.casefold(): canonical
             for forms in (
@@ -49,7 +51,7 @@ class Canonicalizer:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         names = {span: self.canonical(span) for span in ents}
-        for span, name in _unified(ents, names).items():
+        for span, name in _unified(ents, names, self.words).items():
             span._.canonical = name
         return doc
 
@@ -72,20 +74,42 @@ def _genitive(span: Span) -> bool:
     return last.isalpha() and len(last) > 3 and last.endswith("s")
 
 
-def _unified(ents: list[Span], names: dict[Span, str]) -> dict[Span, str]:
+def _unified(
+    ents: list[Span], names: dict[Span, str], words: ProductGrammarWords
+) -> dict[Span, str]:
     """One name per entity within the article: a bare surname takes the full name of a
     person named in full (`Mahrer` -> `Harald Mahrer`), an unknown genitive the name it
-    inflects (`Nissans` -> `Nissan`) when that name occurs in the article."""
+    inflects (`Nissans` -> `Nissan`) when that name occurs in the article, and a release
+    named by its version or its codename alone the full name (`Marshmallow`, `Android 6.0`
+    -> `Android 6.0 Marshmallow`)."""
     full_names = {}
     for span in ents:
         if span.label_ == "PER" and len(span) > 1:
             full_names.setdefault(span[-1].text, names[span])
     known = {(span.label_, names[span]) for span in ents}
+    releases = _release_names({name for label, name in known if label == "PRODUCT"}, words)
     unified = {}
     for span, name in names.items():
         if span.label_ == "PER" and len(span) == 1 and " " not in name:
             name = full_names.get(name, name)  # `Stubbs` named `Stubb` -> `Alexander Stubb`
         elif name == span.text and _genitive(span) and (span.label_, name[:-1]) in known:
             name = name[:-1]
+        elif span.label_ == "PRODUCT":
+            name = releases.get(name, name)
         unified[span] = name
     return unified
+
+
+def _release_names(products: set[str], words: ProductGrammarWords) -> dict[str, str]:
+    """`Marshmallow` and `Android 6.0` -> `Android 6.0 Marshmallow` where only one such full
+    name is in the article (not `Android` or `OS X`: a line is a product of its own)."""
+    found: dict[str, set[str]] = {}
+    for full in products:
+        parts = tuple(full.split())
+        for size in range(1, len(parts)):
+            if parts[-size:] not in words.codenames:
+                continue
+            found.setdefault(" ".join(parts[-size:]), set()).add(full)
+            if words.is_model(parts[-size - 1]):
+                found.setdefault(" ".join(parts[:-size]), set()).add(full)
+    return {short: next(iter(fulls)) for short, fulls in found.items() if len(fulls) == 1}

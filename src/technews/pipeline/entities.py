@@ -289,13 +289,19 @@ def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str], words: Pro
         for token in doc[1:]
         if token.text.endswith(".")
         and len(token) > 1
-        and words.is_model(token.text[:-1])
-        and doc[token.i - 1].text in name_ends
+        and _ends_name(token.text[:-1], doc[token.i - 1].text, name_ends, words)
         and (token.i + 1 == len(doc) or not doc[token.i + 1].is_lower)
     ]
     with doc.retokenize() as retokenizer:
         for token in to_split:
             retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+
+
+def _ends_name(number: str, before: str, name_ends: frozenset[str], words: ProductGrammarWords) -> bool:
+    """`15` after `iPhone`, `10565` after `Build`: the number is part of a product name."""
+    if before in words.numbered_suffixes:
+        return number.isdigit()
+    return before in name_ends and words.is_model(number)
 
 
 def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase) -> PhraseMatcher:

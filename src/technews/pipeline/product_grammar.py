@@ -1,8 +1,9 @@
-"""The product grammar: BRAND? LINE? [SERIES] MODEL [SUFFIX...].
+"""The product grammar: BRAND? LINE? [SERIES] MODEL [SUFFIX...] [CODENAME].
 
 A product name is a known product line or maker brand followed by a model
 number and suffixes (`Galaxy S24 Ultra`, `Xiaomi 12 Ultra`, `Find X5 Pro`,
-`iOS 17.2`); a standalone line (`iPhone`, `Windows`) is a product on its own.
+`iOS 17.2`, `Android 6.0 Marshmallow`); a standalone line (`iPhone`, `Windows`) is a
+product on its own.
 An elided model in a coordination (`Pixel 8 und 8a`) takes the name of the
 product before it (ANNOTATION.md rule 8).
 """
@@ -68,8 +69,9 @@ def _read_product(
     if not has_model and not (line.standalone and not line.is_brand):
         return None
     i += has_model
-    while i < len(doc) and (doc[i].text in words.suffixes or _suffix_version(doc, i)):
+    while i < len(doc) and (doc[i].text in words.suffixes or _suffix_version(doc, i, words)):
         i += 1
+    i += _codename_length(doc, i, words)
     start = name_start.start
     # The canonical name drops a brand in front of a line (Samsung Galaxy S24 -> Galaxy S24).
     canonical_start = line_start if line_start > start else start
@@ -81,9 +83,17 @@ def _model_at(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
     return i < len(doc) and words.is_model(doc[i].text)
 
 
-def _suffix_version(doc: Doc, i: int) -> bool:
-    """A number after "Gen" (Snapdragon 8 Gen 3) continues the name."""
-    return i > 0 and doc[i - 1].text == "Gen" and doc[i].like_num
+def _suffix_version(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
+    """A number after "Gen" or "Build" (Snapdragon 8 Gen 3) continues the name."""
+    return i > 0 and doc[i - 1].text in words.numbered_suffixes and doc[i].like_num
+
+
+def _codename_length(doc: Doc, i: int, words: ProductGrammarWords) -> int:
+    """How many tokens from ``i`` are a release name (`Marshmallow`, `El Capitan`), else 0."""
+    for size in (3, 2, 1):
+        if tuple(token.text for token in doc[i : i + size]) in words.codenames:
+            return size
+    return 0
 
 
 def _elided_models(doc: Doc, product: ProductMatch, words: ProductGrammarWords) -> list[ProductMatch]:
