@@ -137,6 +137,25 @@ def test_a_medium_named_after_its_cue_and_again_without(nlp):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das Start-up Robo baut Roboter.", [("Robo", "ORG", "Robo")]),
+        (
+            "Der Apple-Zulieferer Japan Display verliert.",
+            [("Apple", "ORG", "Apple"), ("Japan Display", "ORG", "Japan Display")],
+        ),
+        ("Die Firma Print2Taste druckt Essen.", [("Print2Taste", "ORG", "Print2Taste")]),
+        # An everyday noun after the cue is an object, not a name.
+        ("Heuer machte das Unternehmen Umsätze wie nie.", []),
+        ("Wenn ein Start-up Investoren findet, wächst es.", []),
+        ("Bisher hat das Unternehmen Förderungen erhalten.", []),
+    ],
+)
+def test_a_name_after_a_noun_for_an_organization(nlp, text, expected):
+    assert ents(nlp, text) == expected
+
+
 def with_model_entities(nlp, text, marked):
     """Run the pipeline on ``text`` as if a trained NER had marked the token spans ``marked``."""
     from spacy.tokens import Span
@@ -159,6 +178,8 @@ def with_model_entities(nlp, text, marked):
         ("Das sagt Ekathimerini.", [(2, 3, "PER")], []),
         # A description is no name, compound or not.
         ("Der Bildschirmhersteller droht.", [(1, 2, "ORG")], []),
+        # An everyday noun is no name, whatever the model says.
+        ("Das ist ein Anfang.", [(3, 4, "ORG")], []),
     ],
 )
 def test_what_is_kept_of_model_entities(nlp, text, marked, expected):

@@ -25,6 +25,13 @@ def description_heads() -> frozenset[str]:
     return frozenset(load_json("descriptions.json")["heads"])
 
 
+@lru_cache
+def common_nouns() -> frozenset[str]:
+    """Everyday capitalised nouns (`Umsätze`, `Anfang`), see scripts/build_common_nouns.py."""
+    lines = lexicon_path("common_nouns.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @dataclass(frozen=True)
 class ProductGrammarWords:
     """Words of the grammar LINE [SERIES] MODEL [SUFFIX...] [CODENAME] (see product_grammar.json)."""
@@ -67,6 +74,7 @@ class RoleCues:
     person_cue_endings: tuple[str, ...]
     person_titles: tuple[str, ...]
     media_cues: tuple[str, ...]
+    org_cues: tuple[str, ...]
     name_non_starts: frozenset[str]
 
     def is_person_title(self, word: str) -> bool:
@@ -79,9 +87,9 @@ class RoleCues:
             word[:1].isupper() and word.lower().endswith(self.person_cue_endings)
         )
 
-    def is_media_noun(self, word: str) -> bool:
-        """`Zeitung`, `Tech-Magazin`, `Nachrichtenagentur`: a noun before a medium's name."""
-        return word[:1].isupper() and word.lower().endswith(self.media_cues)
+    def is_organization_noun(self, word: str) -> bool:
+        """`Zeitung`, `Apple-Zulieferer`, `Start-up`: a noun before an organization's name."""
+        return word[:1].isupper() and word.lower().endswith((*self.media_cues, *self.org_cues))
 
 
 @lru_cache
@@ -96,5 +104,6 @@ def role_cues() -> RoleCues:
         person_cue_endings=tuple(cue.lower() for cue in data["person_cues"]),
         person_titles=tuple(data["person_titles"]),
         media_cues=tuple(data["media_cues"]),
+        org_cues=tuple(data["org_cues"]),
         name_non_starts=frozenset(data["name_non_starts"]),
     )

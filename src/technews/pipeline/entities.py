@@ -18,7 +18,13 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from technews.kb import KnowledgeBase
-from technews.lexicon import ProductGrammarWords, description_heads, product_grammar_words, role_cues
+from technews.lexicon import (
+    ProductGrammarWords,
+    common_nouns,
+    description_heads,
+    product_grammar_words,
+    role_cues,
+)
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import is_currency_compound, used_as_product
 
@@ -26,11 +32,15 @@ from technews.pipeline.roles import is_currency_compound, used_as_product
 # a company over a place of the same name (Nokia).
 SOURCE_PRIORITY = (
     *("grammar", "product", "org", "person", "place"),
-    *("person_cue", "media_cue", "model", "repeat"),
+    *("person_cue", "org_cue", "model", "repeat"),
 )
 
 # Sources that only say a name follows a cue word, not where it ends.
-CUE_SOURCES = frozenset({"person_cue", "media_cue"})
+CUE_SOURCES = frozenset({"person_cue", "org_cue"})
+
+# Endings of German abstract nouns, never of a name read after a cue.
+NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "ität", "tion")
+INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einen", "einem", "einer", "eines", "kein", "keine"})
 
 # Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
 MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
@@ -88,6 +98,7 @@ class EntityRecognizer:
         self.description_endings = tuple(head.lower() for head in description_heads())
         self.words = product_grammar_words()
         self.cues = role_cues()
+        self.common_nouns = common_nouns()
         usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
         makers = (
             {line.maker for line in knowledge_base.product_lines.values()}
@@ -125,7 +136,7 @@ class EntityRecognizer:
             *self._listed(doc, "person", "PER"),
             *self._grammar_products(doc),
             *self._cued_people(doc),
-            *self._cued_media(doc),
+            *self._cued_organizations(doc),
         ]
         return candidates
 
@@ -160,6 +171,8 @@ class EntityRecognizer:
                 continue
             if any(token.text in SENTENCE_PUNCTUATION for token in ent):
                 continue  # runs over a sentence end the model could not see (`G3.` split later)
+            if len(ent) == 1 and ent.text in self.common_nouns:
+                continue  # an everyday noun (`Anreiz`), however the model read it
             if ent.label_ == "PER":
                 ent = self._person_name(ent)
                 if ent is None:
@@ -221,16 +234,22 @@ class EntityRecognizer:
             elif title:
                 yield Candidate(token.i + 1, first, "PER", joined_text(doc, token.i + 1, first), "person_cue")
 
-    def _cued_media(self, doc: Doc) -> Iterator[Candidate]:
-        """`die griechische Zeitung Ekathimerini`, `der Zeitung Le Monde`: a medium's name."""
+    def _cued_organizations(self, doc: Doc) -> Iterator[Candidate]:
+        """`die Zeitung Le Monde`, `das Start-up Robo`, `der Apple-Zulieferer Japan Display`:
+        a name after a noun for an organization, unless it is an everyday noun
+        (`das Unternehmen Umsätze`)."""
         for token in doc[:-1]:
-            if not self.cues.is_media_noun(token.text):
+            compound_start = _compound_start(doc, token.i)
+            if not self.cues.is_organization_noun(doc[compound_start : token.i + 1].text):
                 continue
+            if _after_indefinite(doc, compound_start):
+                continue  # `wenn ein Start-up Förderungen bekommt`: no apposition
             start = end = token.i + 1
             while end < min(start + 2, len(doc)) and self._name_part(doc[end], allow_digits=True):
                 end += 1
-            if end > start:
-                yield Candidate(start, end, "ORG", joined_text(doc, start, end), "media_cue")
+            words = [t.text for t in doc[start:end]]
+            if words and not all(w in self.common_nouns or w.endswith(NOUN_ENDINGS) for w in words):
+                yield Candidate(start, end, "ORG", joined_text(doc, start, end), "org_cue")
 
     def _name_end(self, doc: Doc, i: int, hyphenated: bool = True) -> int | None:
         """Where a name part starting at token ``i`` ends (`Heinz-Christian` is one),
@@ -295,6 +314,22 @@ def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str], words: Pro
     with doc.retokenize() as retokenizer:
         for token in to_split:
             retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
+
+
+def _after_indefinite(doc: Doc, start: int) -> bool:
+    """Whether an indefinite article opens the noun phrase whose noun starts at ``start``,
+    up to one adjective before it (`ein junges Start-up`)."""
+    return any(t.lower_ in INDEFINITE_ARTICLES for t in doc[max(0, start - 2) : start])
+
+
+def _compound_start(doc: Doc, i: int) -> int:
+    """Where the hyphenated compound that token ``i`` ends begins (`Start-up`, `Apple-Zulieferer`)."""
+    start = i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
+        if doc[start - 2].whitespace_:
+            break
+        start -= 2
+    return start
 
 
 def _ends_name(number: str, before: str, name_ends: frozenset[str], words: ProductGrammarWords) -> bool:
