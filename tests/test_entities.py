@@ -156,6 +156,21 @@ def test_a_name_after_a_noun_for_an_organization(nlp, text, expected):
     assert ents(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Das Raumschiffspiel Star Fox Zero erscheint.", [("Star Fox Zero", "PRODUCT", "Star Fox Zero")]),
+        ("In der Photos-App gibt es Neues.", [("Photos", "PRODUCT", "Photos")]),
+        # A known company that is also a platform is the platform after such a noun.
+        ("Er schrieb im Netzwerk Facebook: Nein.", [("Facebook", "PRODUCT", "Facebook")]),
+        # A variant word is no name (rule 8), an upper-case abbreviation no app.
+        ("Die Ultra-App und die PC-App sind da.", []),
+    ],
+)
+def test_a_name_after_a_noun_for_a_product(nlp, text, expected):
+    assert ents(nlp, text) == expected
+
+
 def with_model_entities(nlp, text, marked):
     """Run the pipeline on ``text`` as if a trained NER had marked the token spans ``marked``."""
     from spacy.tokens import Span
@@ -184,6 +199,12 @@ def with_model_entities(nlp, text, marked):
 )
 def test_what_is_kept_of_model_entities(nlp, text, marked, expected):
     assert with_model_entities(nlp, text, marked) == expected
+
+
+def test_a_name_read_from_a_cue_beats_a_shorter_model_entity_elsewhere(nlp):
+    text = "Das Raumschiffspiel Star Fox Zero kommt. Star Fox Zero ist neu."
+    found = with_model_entities(nlp, text, [(7, 9, "PER")])  # the model's `Fox Zero`
+    assert found == [("Star Fox Zero", "PRODUCT", "Star Fox Zero")] * 2
 
 
 def test_entities_of_an_earlier_component_are_kept_where_no_rule_matches(nlp):

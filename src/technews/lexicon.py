@@ -75,6 +75,8 @@ class RoleCues:
     person_titles: tuple[str, ...]
     media_cues: tuple[str, ...]
     org_cues: tuple[str, ...]
+    product_cues: tuple[str, ...]
+    product_name_heads: frozenset[str]
     name_non_starts: frozenset[str]
 
     def is_person_title(self, word: str) -> bool:
@@ -91,6 +93,10 @@ class RoleCues:
         """`Zeitung`, `Apple-Zulieferer`, `Start-up`: a noun before an organization's name."""
         return word[:1].isupper() and word.lower().endswith((*self.media_cues, *self.org_cues))
 
+    def is_product_noun(self, word: str) -> bool:
+        """`Kurznachrichtendienst`, `Raumschiffspiel`: a noun before a product's name."""
+        return word[:1].isupper() and word.lower().endswith(self.product_cues)
+
 
 @lru_cache
 def role_cues() -> RoleCues:
@@ -105,5 +111,7 @@ def role_cues() -> RoleCues:
         person_titles=tuple(data["person_titles"]),
         media_cues=tuple(data["media_cues"]),
         org_cues=tuple(data["org_cues"]),
+        product_cues=tuple(data["product_cues"]),
+        product_name_heads=frozenset(data["product_name_heads"]),
         name_non_starts=frozenset(data["name_non_starts"]),
     )

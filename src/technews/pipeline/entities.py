@@ -32,11 +32,11 @@ from technews.pipeline.roles import is_currency_compound, used_as_product
 # a company over a place of the same name (Nokia).
 SOURCE_PRIORITY = (
     *("grammar", "product", "org", "person", "place"),
-    *("person_cue", "org_cue", "model", "repeat"),
+    *("person_cue", "org_cue", "product_cue", "model", "repeat"),
 )
 
 # Sources that only say a name follows a cue word, not where it ends.
-CUE_SOURCES = frozenset({"person_cue", "org_cue"})
+CUE_SOURCES = frozenset({"person_cue", "org_cue", "product_cue"})
 
 # Endings of German abstract nouns, never of a name read after a cue.
 NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "ität", "tion")
@@ -137,31 +137,32 @@ class EntityRecognizer:
             *self._grammar_products(doc),
             *self._cued_people(doc),
             *self._cued_organizations(doc),
+            *self._cued_products(doc),
         ]
         return candidates
 
     def set_annotations(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Filter, decide roles, resolve overlaps and write ``doc.ents``.
 
-        Names from the knowledge base and the grammar come first, the longest winning;
-        where none overlaps, names read from a cue (`Finanzminister Stubb`) compete with
-        the entities of an earlier component (the trained NER), again the longest winning.
-        The rules are precise about where a name they know begins and ends; a cue only
-        says that a name follows, not how long it is."""
-        listed = [c for c in candidates if c.source not in CUE_SOURCES]
-        cued = [c for c in candidates if c.source in CUE_SOURCES]
-        chosen: list[Candidate] = []
-        taken: set[int] = set()
-        for group in (listed, cued + list(self._from_model(doc))):
-            kept = [self._with_role(doc, c) for c in group if self._is_entity(doc, c)]
-            for candidate in sorted(kept, key=lambda c: c.rank):
-                tokens = set(range(candidate.start, candidate.end))
-                if not tokens & taken:
-                    chosen.append(candidate)
-                    taken |= tokens
-        chosen += _repeated_mentions(doc, chosen, taken)
-        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen]
+        Names from the knowledge base and the grammar come first, the longest winning.
+        Where none overlaps, names read from a cue (`Finanzminister Stubb`) compete with
+        the entities of an earlier component (the trained NER), again the longest winning:
+        the rules are precise about where a name they know begins and ends, a cue only
+        says that a name follows. Names so found are then looked for again across the
+        article, and compete once more with the model's entities (`Star Fox Zero`
+        named by a cue in one sentence beats the model's `Fox Zero` in another)."""
+        listed = self._kept(doc, [c for c in candidates if c.source not in CUE_SOURCES])
+        guessed = self._kept(doc, [c for c in candidates if c.source in CUE_SOURCES])
+        guessed += self._kept(doc, list(self._from_model(doc)))
+        chosen, taken = _without_overlaps(listed, set())
+        first_guesses, _ = _without_overlaps(guessed, taken)
+        repeated = _repeated_mentions(doc, chosen + first_guesses)
+        guesses, _ = _without_overlaps(guessed + repeated, taken)
+        spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen + guesses]
         doc.ents = filter_spans(spans)
+
+    def _kept(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+        return [self._with_role(doc, c) for c in candidates if self._is_entity(doc, c)]
 
     def _from_model(self, doc: Doc) -> Iterator[Candidate]:
         """Entities already on the doc, of the kept labels, that start with a capital
@@ -236,20 +237,48 @@ class EntityRecognizer:
 
     def _cued_organizations(self, doc: Doc) -> Iterator[Candidate]:
         """`die Zeitung Le Monde`, `das Start-up Robo`, `der Apple-Zulieferer Japan Display`:
-        a name after a noun for an organization, unless it is an everyday noun
-        (`das Unternehmen Umsätze`)."""
+        a name after a noun for an organization."""
         for token in doc[:-1]:
             compound_start = _compound_start(doc, token.i)
-            if not self.cues.is_organization_noun(doc[compound_start : token.i + 1].text):
-                continue
-            if _after_indefinite(doc, compound_start):
-                continue  # `wenn ein Start-up Förderungen bekommt`: no apposition
-            start = end = token.i + 1
-            while end < min(start + 2, len(doc)) and self._name_part(doc[end], allow_digits=True):
-                end += 1
-            words = [t.text for t in doc[start:end]]
-            if words and not all(w in self.common_nouns or w.endswith(NOUN_ENDINGS) for w in words):
-                yield Candidate(start, end, "ORG", joined_text(doc, start, end), "org_cue")
+            if self.cues.is_organization_noun(doc[compound_start : token.i + 1].text):
+                yield from self._apposition(doc, compound_start, token.i + 1, "ORG", 2)
+
+    def _cued_products(self, doc: Doc) -> Iterator[Candidate]:
+        """`der Kurznachrichtendienst Twitter`, `das Raumschiffspiel Star Fox Zero`: a name
+        after a noun for a product; `Photos-App`: a name before a hyphen and a product's part."""
+        for token in doc[:-1]:
+            compound_start = _compound_start(doc, token.i)
+            if self.cues.is_product_noun(doc[compound_start : token.i + 1].text):
+                yield from self._apposition(doc, compound_start, token.i + 1, "PRODUCT", 3)
+            if (
+                token.i + 2 < len(doc)
+                and _hyphen_joined(doc, token.i)
+                and doc[token.i + 2].text in self.cues.product_name_heads
+                and self._name_part(token)
+                and self._is_new_name([token])
+            ):
+                yield Candidate(token.i, token.i + 1, "PRODUCT", token.text, "product_cue")
+
+    def _apposition(
+        self, doc: Doc, cue_start: int, start: int, label: str, longest: int
+    ) -> Iterator[Candidate]:
+        """The name right after a cue noun, unless the noun phrase is indefinite (`wenn ein
+        Start-up Förderungen bekommt`) or the words are everyday nouns (`das Unternehmen Umsätze`)."""
+        if _after_indefinite(doc, cue_start):
+            return
+        end = start
+        while end < min(start + longest, len(doc)) and self._name_part(doc[end], allow_digits=True):
+            end += 1
+        if end > start and self._is_new_name(doc[start:end]):
+            yield Candidate(start, end, label, joined_text(doc, start, end), f"{label.lower()}_cue")
+
+    def _is_new_name(self, tokens: Iterable[Token]) -> bool:
+        """Not only everyday nouns, abstract nouns or words of the product grammar."""
+        words = [t.text for t in tokens]
+        grammar = self.words.suffixes | self.words.series
+        return bool(words) and not all(
+            w in self.common_nouns or w.endswith(NOUN_ENDINGS) or w in grammar for w in words
+        )
 
     def _name_end(self, doc: Doc, i: int, hyphenated: bool = True) -> int | None:
         """Where a name part starting at token ``i`` ends (`Heinz-Christian` is one),
@@ -322,6 +351,11 @@ def _after_indefinite(doc: Doc, start: int) -> bool:
     return any(t.lower_ in INDEFINITE_ARTICLES for t in doc[max(0, start - 2) : start])
 
 
+def _hyphen_joined(doc: Doc, i: int) -> bool:
+    """`Photos-App`: token ``i``, a hyphen and the next word written as one."""
+    return doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_
+
+
 def _compound_start(doc: Doc, i: int) -> int:
     """Where the hyphenated compound that token ``i`` ends begins (`Start-up`, `Apple-Zulieferer`)."""
     start = i
@@ -360,10 +394,22 @@ def _looks_like_name_part(token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and not token.is_upper and len(token) > 1
 
 
-def _repeated_mentions(doc: Doc, chosen: list[Candidate], taken: set[int]) -> list[Candidate]:
-    """Further mentions of names found once by the model or a cue, which the rules cannot
-    know: the same words elsewhere in the article (`Ekathimerini`), their genitive
-    (`Straches`), and the bare surname of a person named in full (`Cook` after `Tim Cook`)."""
+def _without_overlaps(candidates: list[Candidate], taken: set[int]) -> tuple[list[Candidate], set[int]]:
+    """The best candidates by rank that overlap neither each other nor ``taken``."""
+    chosen: list[Candidate] = []
+    taken = set(taken)
+    for candidate in sorted(candidates, key=lambda c: c.rank):
+        tokens = set(range(candidate.start, candidate.end))
+        if not tokens & taken:
+            chosen.append(candidate)
+            taken |= tokens
+    return chosen, taken
+
+
+def _repeated_mentions(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """Every mention of names found by the model or a cue, which the rules cannot know:
+    the same words anywhere in the article (`Ekathimerini`), their genitive (`Straches`),
+    and the bare surname of a person named in full (`Cook` after `Tim Cook`)."""
     names: dict[tuple[str, ...], tuple[str, str]] = {}
     for candidate in chosen:
         words = tuple(token.text for token in doc[candidate.start : candidate.end])
@@ -375,24 +421,10 @@ def _repeated_mentions(doc: Doc, chosen: list[Candidate], taken: set[int]) -> li
         if candidate.label == "PER" and len(words) >= 2:
             names.setdefault(words[-1:], entity)
             names.setdefault((words[-1] + "s",), entity)
-    longest = max((len(words) for words in names), default=0)
-    found: list[Candidate] = []
-    i = 0
-    while i < len(doc):
-        match = next(
-            (
-                (size, names[words])
-                for size in range(min(longest, len(doc) - i), 0, -1)
-                if (words := tuple(t.text for t in doc[i : i + size])) in names
-                and not taken & set(range(i, i + size))
-            ),
-            None,
-        )
-        if match is None:
-            i += 1
-            continue
-        size, (label, canonical) = match
-        found.append(Candidate(i, i + size, label, canonical, "repeat"))
-        taken |= set(range(i, i + size))
-        i += size
-    return found
+    sizes = sorted({len(words) for words in names}, reverse=True)
+    return [
+        Candidate(i, i + size, *names[words], "repeat")
+        for i in range(len(doc))
+        for size in sizes
+        if (words := tuple(t.text for t in doc[i : i + size])) in names
+    ]

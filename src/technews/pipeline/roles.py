@@ -13,8 +13,11 @@ TRUNCATION_JOINERS = frozenset(
 
 
 def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
-    """`auf Facebook posten`, `WhatsApp-Nutzer`, `Signal installieren` -> True."""
+    """`auf Facebook posten`, `WhatsApp-Nutzer`, `Signal installieren`,
+    `der Kurznachrichtendienst Twitter` -> True."""
     if start > 0 and doc[start - 1].lower_ in cues.product_prepositions:
+        return True
+    if start > 0 and cues.is_product_noun(doc[start - 1].text):
         return True
     if _compound_head(doc, end) in cues.product_compound_heads:
         return True
