@@ -73,8 +73,7 @@ class RoleCues:
     person_cues: frozenset[str]
     person_cue_endings: tuple[str, ...]
     person_titles: tuple[str, ...]
-    media_cues: tuple[str, ...]
-    org_cues: tuple[str, ...]
+    organization_cues: tuple[str, ...]
     product_cues: tuple[str, ...]
     product_name_heads: frozenset[str]
     name_non_starts: frozenset[str]
@@ -91,7 +90,7 @@ class RoleCues:
 
     def is_organization_noun(self, word: str) -> bool:
         """`Zeitung`, `Apple-Zulieferer`, `Start-up`: a noun before an organization's name."""
-        return word[:1].isupper() and word.lower().endswith((*self.media_cues, *self.org_cues))
+        return word[:1].isupper() and word.lower().endswith(self.organization_cues)
 
     def is_product_noun(self, word: str) -> bool:
         """`Kurznachrichtendienst`, `Raumschiffspiel`: a noun before a product's name."""
@@ -109,8 +108,7 @@ def role_cues() -> RoleCues:
         person_cues=frozenset(data["person_cues"]),
         person_cue_endings=tuple(cue.lower() for cue in data["person_cues"]),
         person_titles=tuple(data["person_titles"]),
-        media_cues=tuple(data["media_cues"]),
-        org_cues=tuple(data["org_cues"]),
+        organization_cues=tuple(data["media_cues"] + data["org_cues"]),
         product_cues=tuple(data["product_cues"]),
         product_name_heads=frozenset(data["product_name_heads"]),
         name_non_starts=frozenset(data["name_non_starts"]),

@@ -239,6 +239,8 @@ class EntityRecognizer:
         """`die Zeitung Le Monde`, `das Start-up Robo`, `der Apple-Zulieferer Japan Display`:
         a name after a noun for an organization."""
         for token in doc[:-1]:
+            if token.is_lower and doc[token.i - 1].text != "-":
+                continue  # no noun, and no compound's tail (`Start-up`)
             compound_start = _compound_start(doc, token.i)
             if self.cues.is_organization_noun(doc[compound_start : token.i + 1].text):
                 yield from self._apposition(doc, compound_start, token.i + 1, "ORG", 2)
@@ -247,9 +249,10 @@ class EntityRecognizer:
         """`der Kurznachrichtendienst Twitter`, `das Raumschiffspiel Star Fox Zero`: a name
         after a noun for a product; `Photos-App`: a name before a hyphen and a product's part."""
         for token in doc[:-1]:
-            compound_start = _compound_start(doc, token.i)
-            if self.cues.is_product_noun(doc[compound_start : token.i + 1].text):
-                yield from self._apposition(doc, compound_start, token.i + 1, "PRODUCT", 3)
+            if not token.text[:1].isupper():
+                continue
+            if self.cues.is_product_noun(token.text):
+                yield from self._apposition(doc, _compound_start(doc, token.i), token.i + 1, "PRODUCT", 3)
             if (
                 token.i + 2 < len(doc)
                 and _hyphen_joined(doc, token.i)
@@ -421,10 +424,12 @@ def _repeated_mentions(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         if candidate.label == "PER" and len(words) >= 2:
             names.setdefault(words[-1:], entity)
             names.setdefault((words[-1] + "s",), entity)
-    sizes = sorted({len(words) for words in names}, reverse=True)
+    sizes_by_first_word: dict[str, set[int]] = {}
+    for words in names:
+        sizes_by_first_word.setdefault(words[0], set()).add(len(words))
     return [
-        Candidate(i, i + size, *names[words], "repeat")
-        for i in range(len(doc))
-        for size in sizes
-        if (words := tuple(t.text for t in doc[i : i + size])) in names
+        Candidate(token.i, token.i + size, *names[words], "repeat")
+        for token in doc
+        for size in sizes_by_first_word.get(token.text, ())
+        if (words := tuple(t.text for t in doc[token.i : token.i + size])) in names
     ]
