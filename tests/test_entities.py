@@ -241,6 +241,10 @@ def test_canonical_names_are_unified_within_the_article(nlp):
     ]
 
 
+def test_a_year_after_a_maker_is_no_model_number(nlp):
+    assert ents(nlp, "Seit Samsung 2018 den Markt anführt, wächst es.") == [("Samsung", "ORG", "Samsung")]
+
+
 def test_a_release_named_by_version_or_codename_takes_its_full_name(nlp):
     text = "Google zeigt Android 6.0 Marshmallow. Marshmallow und Android 6.0 kommen im Herbst."
     # A codename alone is the trained model's to find; here it is marked as the model would.

@@ -65,7 +65,7 @@ def _read_product(
     i = line.end
     if i < len(doc) and doc[i].text in words.series and _model_at(doc, i + 1, words):
         i += 1
-    has_model = _model_at(doc, i, words)
+    has_model = _model_at(doc, i, words) and not (line.is_brand and _year_at(doc, i))
     if not has_model and not (line.standalone and not line.is_brand):
         return None
     i += has_model
@@ -81,6 +81,12 @@ def _read_product(
 
 def _model_at(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
     return i < len(doc) and words.is_model(doc[i].text)
+
+
+def _year_at(doc: Doc, i: int) -> bool:
+    """`SAP 2018`, `Bungie 2022`: a year after a company's name, not a model number."""
+    text = doc[i].text
+    return len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2039
 
 
 def _suffix_version(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
