@@ -41,3 +41,27 @@ def test_an_apposition_names_itself(nlp):
 
 def test_no_reference_without_a_fitting_organization(nlp):
     assert references(nlp, "Huawei ist groß. Der deutsche Hersteller schweigt.") == []
+
+
+def kinds(nlp, text):
+    doc = nlp(text)
+    return [(doc[r.start : r.end].text, r.targets, r.label, r.kind) for r in doc._.references]
+
+
+def test_a_product_description_stands_for_the_product_named_last(nlp):
+    text = "Samsung zeigt das Galaxy S24. Das neue Gerät kostet 900 Euro."
+    assert kinds(nlp, text) == [("Das neue Gerät", ("Galaxy S24",), "PRODUCT", "description")]
+
+
+def test_a_pronoun_stands_for_the_nearest_name_before_it(nlp):
+    text = "Google entwirft das Pixel 8 selbst. Gefertigt wird es von Samsung."
+    assert kinds(nlp, text) == [("es", ("Pixel 8",), "PRODUCT", "pronoun")]
+
+
+def test_a_possessive_stands_for_an_organization(nlp):
+    text = "Apple lobt das iPhone 15 und seinen Zulieferer."
+    assert kinds(nlp, text) == [("seinen", ("Apple",), "ORG", "pronoun")]
+
+
+def test_a_pronoun_with_no_name_before_it_stands_for_nothing(nlp):
+    assert kinds(nlp, "Es regnet. Er geht nach Hause.") == []

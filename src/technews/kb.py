@@ -76,6 +76,20 @@ class KnowledgeBase:
     people: dict[str, Person] = field(default_factory=dict)
     non_entities: frozenset[str] = frozenset()
 
+    def maker_of(self, product_name: str) -> str | None:
+        """The maker of a product by its name, its longest known line, or its brand."""
+        product = self.products.get(product_name)
+        if product and product.maker:
+            return product.maker
+        words = product_name.split(" ")
+        for size in range(len(words), 0, -1):
+            prefix = " ".join(words[:size])
+            if prefix in self.product_lines:
+                return self.product_lines[prefix].maker
+            if prefix in self.organizations:
+                return prefix
+        return None
+
     def maker_chain(self, maker: str | None) -> list[str]:
         """The maker and its parents, nearest first (Redmi -> Xiaomi)."""
         chain: list[str] = []

@@ -115,11 +115,11 @@ def _score_entities(gold: list[dict], predicted: list[dict], scores: Scores) -> 
 
 
 def _score_relations(gold: dict, predicted: list[dict], scores: Scores) -> None:
-    names = _names_by_canonical(gold["entities"])
+    names = names_by_canonical(gold["entities"])
     unmatched = list(gold["relations"])
     for relation in predicted:
         counts = scores.relations.setdefault(relation["relation"], Counts())
-        match = next((g for g in unmatched if _same_relation(g, relation, names)), None)
+        match = next((g for g in unmatched if same_relation(g, relation, names)), None)
         if match is None:
             counts.fp += 1
             continue
@@ -131,7 +131,7 @@ def _score_relations(gold: dict, predicted: list[dict], scores: Scores) -> None:
         scores.relations.setdefault(relation["relation"], Counts()).fn += 1
 
 
-def _names_by_canonical(entities: list[dict]) -> dict[str, set[str]]:
+def names_by_canonical(entities: list[dict]) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for entity in entities:
         key = normalize_name(entity["canonical"])
@@ -139,7 +139,7 @@ def _names_by_canonical(entities: list[dict]) -> dict[str, set[str]]:
     return names
 
 
-def _same_relation(gold: dict, predicted: dict, names: dict[str, set[str]]) -> bool:
+def same_relation(gold: dict, predicted: dict, names: dict[str, set[str]]) -> bool:
     if gold["relation"] != predicted["relation"]:
         return False
 

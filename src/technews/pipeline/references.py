@@ -1,10 +1,12 @@
-"""Descriptions that stand for a named organization.
+"""Descriptions and pronouns that stand for a named organization or product.
 
 `Huawei hatte eine Kooperation mit dem deutschen Hersteller`: after the
 article introduced Leica (a German maker), `dem deutschen Hersteller` stands
-for Leica; `beide Firmen` stands for the two organizations named last. Such
-descriptions are no entities (ANNOTATION.md rule 7), but relations count them.
-The result goes to ``doc._.references``.
+for Leica; `beide Firmen` stands for the two organizations named last; `das
+Gerät` for the product named last. A pronoun (`er`, `sein`) stands for the
+nearest name before it: a guess, which the relation scorer weighs as such.
+Such descriptions are no entities (ANNOTATION.md rule 7), but relations count
+them. The result goes to ``doc._.references``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
@@ -27,11 +29,13 @@ MAX_ADJECTIVES = 3
 
 @dataclass(frozen=True)
 class Reference:
-    """Tokens start..end stand for the organizations ``targets`` (canonical names)."""
+    """Tokens start..end stand for the entities ``targets`` (canonical names) of ``label``."""
 
     start: int
     end: int
     targets: tuple[str, ...]
+    label: str = "ORG"
+    kind: str = "description"  # "description", "pair" (`beide Firmen`) or "pronoun"
 
 
 @Language.factory(
@@ -57,6 +61,9 @@ class ReferenceResolver:
         self.determiners = frozenset(words["determiners"])
         self.heads: dict[str, str | None] = words["heads"]
         self.pair_heads = frozenset(words["pair_heads"])
+        self.product_heads = frozenset(words["product_heads"])
+        self.pronouns = frozenset(words["pronouns"])
+        self.possessives = frozenset(words["possessives"])
         self.nationalities: dict[str, str] = words["nationalities"]
         self.lookback = int(words["lookback_sentences"])
 
@@ -71,7 +78,12 @@ class ReferenceResolver:
         for token in doc:
             if token.i in entity_tokens:
                 continue
-            reference = self._pair(doc, token, index) or self._description(doc, token, entity_tokens, index)
+            reference = (
+                self._pair(doc, token, index)
+                or self._description(doc, token, entity_tokens, index)
+                or self._product_description(doc, token, entity_tokens, index)
+                or self._pronoun(token, index)
+            )
             if reference:
                 references.append(reference)
         return references
@@ -85,7 +97,7 @@ class ReferenceResolver:
         # `nach Angaben beider Seiten` may mean two named earlier in the same sentence.
         names = self._earlier_orgs(token.i, index, same_sentence=True)
         pair = tuple(dict.fromkeys(names))[:2]
-        return Reference(token.i, token.i + 2, pair) if len(pair) == 2 else None
+        return Reference(token.i, token.i + 2, pair, kind="pair") if len(pair) == 2 else None
 
     def _description(
         self, doc: Doc, head: Token, entity_tokens: set[int], index: DocIndex
@@ -96,19 +108,10 @@ class ReferenceResolver:
             return None
         if head.i + 1 in entity_tokens:  # an apposition: `Kamerahersteller Leica` names itself
             return None
-        start, country = head_start, None
-        for _ in range(MAX_ADJECTIVES + 1):
-            if start == 0:
-                return None
-            previous = doc[start - 1]
-            start -= 1
-            if previous.lower_ in self.determiners:
-                break
-            if not previous.is_lower:
-                return None
-            country = country or self._nationality(previous.lower_)
-        else:
+        determined = self._determined_start(doc, head_start)
+        if determined is None:
             return None
+        start, country = determined
         sector = self.heads[head_word]
         if country is None and sector is None:
             return self._subject_reference(start, head.i + 1, index)
@@ -119,6 +122,65 @@ class ReferenceResolver:
             if sector and (org is None or org.sector != sector):
                 continue
             return Reference(start, head.i + 1, (name,))
+        return None
+
+    def _determined_start(self, doc: Doc, head_start: int) -> tuple[int, str | None] | None:
+        """Where the noun phrase of a description starts (its determiner, up to
+        ``MAX_ADJECTIVES`` adjectives before the noun) and the country its adjectives
+        name; None where no determiner opens it."""
+        start, country = head_start, None
+        for _ in range(MAX_ADJECTIVES + 1):
+            if start == 0:
+                return None
+            previous = doc[start - 1]
+            start -= 1
+            if previous.lower_ in self.determiners:
+                return start, country
+            if not previous.is_lower:
+                return None
+            country = country or self._nationality(previous.lower_)
+        return None
+
+    def _product_description(
+        self, doc: Doc, head: Token, entity_tokens: set[int], index: DocIndex
+    ) -> Reference | None:
+        """`das Gerät`, `der neue Chip` -> the nearest earlier product."""
+        if head.text not in self.product_heads or head.i + 1 in entity_tokens:
+            return None
+        determined = self._determined_start(doc, head.i)
+        if determined is None:
+            return None
+        product = self._nearest_earlier(determined[0], index, ("PRODUCT",))
+        return Reference(determined[0], head.i + 1, (product,), "PRODUCT") if product else None
+
+    def _pronoun(self, token: Token, index: DocIndex) -> Reference | None:
+        """`er`, `ihn` -> the nearest earlier organization or product; `sein`, `ihr` -> the
+        nearest earlier organization."""
+        if token.lower_ in self.pronouns:
+            labels: tuple[str, ...] = ("ORG", "PRODUCT")
+        elif token.lower_ in self.possessives:
+            labels = ("ORG",)
+        else:
+            return None
+        found = self._nearest_earlier_entity(token.i, index, labels)
+        if found is None:
+            return None
+        return Reference(token.i, token.i + 1, (found._.canonical or found.text,), found.label_, "pronoun")
+
+    def _nearest_earlier(self, position: int, index: DocIndex, labels: tuple[str, ...]) -> str | None:
+        found = self._nearest_earlier_entity(position, index, labels, self.lookback)
+        return (found._.canonical or found.text) if found is not None else None
+
+    def _nearest_earlier_entity(
+        self, position: int, index: DocIndex, labels: tuple[str, ...], lookback: int = 1
+    ) -> Span | None:
+        """The last entity of ``labels`` before token ``position``, in its sentence or the
+        ``lookback`` sentences before."""
+        sentence = index.sentence_of[position]
+        for earlier in range(sentence, max(-1, sentence - 1 - lookback), -1):
+            for ent in reversed(index.entities_by_sentence[earlier]):
+                if ent.label_ in labels and ent.end <= position:
+                    return ent
         return None
 
     def _subject_reference(self, start: int, end: int, index: DocIndex) -> Reference | None:

@@ -66,6 +66,7 @@ class Relation:
     status_cue: str
     evidence: tuple[int, int]  # character offsets of the supporting sentence
     score: float
+    rule: str = ""  # which rule (or "model") found it
 
     @property
     def status(self) -> str:
@@ -79,6 +80,7 @@ class Argument:
     span: Span
     name: str
     group: int | None = None  # arguments of one `beide Firmen` are never paired with each other
+    kind: str = "name"  # or the kind of reference standing for the name: description, pair, pronoun
 
 
 @Language.factory(
@@ -146,7 +148,7 @@ class RelationExtractor:
         org_starts: dict[str, list[int]],
         index: DocIndex,
     ) -> Relation | None:
-        chain = self.kb.maker_chain(self.maker_of(product._.canonical))
+        chain = self.kb.maker_chain(self.kb.maker_of(product._.canonical))
         for maker in chain:
             if maker in org_mentions:
                 tail = _nearest(product, org_mentions[maker], org_starts[maker], index)
@@ -173,20 +175,6 @@ class RelationExtractor:
                 return self._made_by(product, after, after._.canonical, "context", index)
         return None
 
-    def maker_of(self, product_name: str) -> str | None:
-        """The maker of a product by its name, its longest known line, or its brand."""
-        product = self.kb.products.get(product_name)
-        if product and product.maker:
-            return product.maker
-        words = product_name.split(" ")
-        for size in range(len(words), 0, -1):
-            prefix = " ".join(words[:size])
-            if prefix in self.kb.product_lines:
-                return self.kb.product_lines[prefix].maker
-            if prefix in self.kb.organizations:
-                return prefix
-        return None
-
     def _brand_in_name(self, product: Span, maker: str) -> Span | None:
         """The maker's name as part of a longer product name (`Samsung Galaxy S24`)."""
         if len(product) < 2:
@@ -206,8 +194,9 @@ class RelationExtractor:
             maker,
             "made_by",
             "current",
-            _sentence_offsets(index.sentence(product.start)),
+            sentence_offsets(index.sentence(product.start)),
             RULE_SCORES[rule],
+            rule,
         )
 
     # partner_of and owned_by -------------------------------------------------
@@ -215,7 +204,8 @@ class RelationExtractor:
     def between_orgs(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
         references: dict[int, list] = {}
         for group, ref in enumerate(doc._.references or []):
-            references.setdefault(index.sentence_of[ref.start], []).append((group, ref))
+            if ref.label == "ORG" and ref.kind != "pronoun":  # a pronoun is a guess: the scorer's to weigh
+                references.setdefault(index.sentence_of[ref.start], []).append((group, ref))
         for number, sent in enumerate(index.sentences):
             hits = self.triggers.find_triggers(sent)
             if not hits:
@@ -245,8 +235,9 @@ class RelationExtractor:
                     introduced.name,
                     "partner_of",
                     status,
-                    _sentence_offsets(sent),
+                    sentence_offsets(sent),
                     RULE_SCORES["next_sentence"],
+                    "next_sentence",
                 )
             return
         groups = {arg.group for arg in distinct}
@@ -260,8 +251,9 @@ class RelationExtractor:
                 second.name,
                 "partner_of",
                 status,
-                _sentence_offsets(sent),
+                sentence_offsets(sent),
                 RULE_SCORES["trigger"],
+                "trigger",
             )
 
     def _ownership(
@@ -287,8 +279,9 @@ class RelationExtractor:
             parent.name,
             "owned_by",
             status,
-            _sentence_offsets(sent),
+            sentence_offsets(sent),
             RULE_SCORES["trigger"],
+            "trigger",
         )
 
     def _arguments(self, doc: Doc, ents: list[Span], references: list) -> list[Argument]:
@@ -296,10 +289,10 @@ class RelationExtractor:
         args = [
             Argument(ent, ent._.canonical)
             for ent in ents
-            if ent.label_ == "ORG" and not _is_comparison(doc, ent)
+            if ent.label_ == "ORG" and not is_comparison(doc, ent)
         ]
         for group, ref in references:
-            args += [Argument(doc[ref.start : ref.end], name, group) for name in ref.targets]
+            args += [Argument(doc[ref.start : ref.end], name, group, ref.kind) for name in ref.targets]
         return sorted(args, key=lambda a: a.span.start)
 
     def _introduced_org(self, ents: list[Span]) -> Argument | None:
@@ -340,7 +333,7 @@ def _clause(sent: Span, hit: TriggerHit) -> Span:
     return sent.doc[start:end]
 
 
-def _is_comparison(doc: Doc, ent: Span) -> bool:
+def is_comparison(doc: Doc, ent: Span) -> bool:
     """`das Apple der Kamera-Welt`: a company used as a measure, not as a party."""
     return (
         ent.start > 0
@@ -359,7 +352,7 @@ def _nearest(span: Span, candidates: list[Span], starts: list[int], index: DocIn
     return min(same_sentence or neighbours, key=lambda c: abs(c.start - span.start))
 
 
-def _sentence_offsets(sent: Span) -> tuple[int, int]:
+def sentence_offsets(sent: Span) -> tuple[int, int]:
     """Character offsets of a sentence without its surrounding white space."""
     text = sent.text
     start = sent.start_char + len(text) - len(text.lstrip())

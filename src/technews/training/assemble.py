@@ -1,9 +1,10 @@
-"""Assemble the shipped pipeline from configs/technews.cfg and, optionally, a trained NER.
+"""Assemble the shipped pipeline from configs/technews.cfg, with trained parts if given.
 
 The trained NER runs first; the rule-based entity recognizer then adds what the
 knowledge base and the product grammar know and wins where they overlap (see
 README, "Rules and model together"). Without the rules, the pipeline measures
-the model alone.
+the model alone. The trained relation scorer comes from a pipeline it was trained
+in; without one, the rules' relations stand alone.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from spacy.pipeline import Sentencizer
 PARAGRAPH_BREAKS = ["\n", "\n\n", "\n\n\n", "\n\n\n\n"]
 
 
-def assemble(config_path: Path, out: Path, ner: Path | None = None, rules: bool = True) -> Path:
+RELATION_SCORER = "technews_relation_scorer"
+
+
+def assemble(
+    config_path: Path,
+    out: Path,
+    ner: Path | None = None,
+    rules: bool = True,
+    relation_scorer: Path | None = None,
+) -> Path:
     config = spacy.util.load_config(config_path)
     # spaCy's sentence-final characters plus paragraph breaks: a headline is a sentence.
     config["components"]["sentencizer"]["punct_chars"] = [*Sentencizer.default_punct_chars, *PARAGRAPH_BREAKS]
@@ -27,10 +37,17 @@ def assemble(config_path: Path, out: Path, ner: Path | None = None, rules: bool 
     if not rules:
         pipeline.remove("technews_entities")
         del config["components"]["technews_entities"]
+    if relation_scorer is not None:
+        config["components"][RELATION_SCORER] = {"source": str(relation_scorer)}
+    else:
+        pipeline.remove(RELATION_SCORER)
+        del config["components"][RELATION_SCORER]
     config["nlp"]["pipeline"] = pipeline
     # No nlp.initialize(): the rules need none, and it would reset the trained NER.
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     kind = "rules and a trained NER" if ner and rules else "a trained NER" if ner else "rules"
+    if relation_scorer is not None:
+        kind += ", with a trained relation scorer"
     nlp.meta.update(
         {
             "name": "technews_de",
@@ -38,5 +55,6 @@ def assemble(config_path: Path, out: Path, ner: Path | None = None, rules: bool 
             "description": f"German tech-news entities and brand relations: {kind}.",
         }
     )
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     return out

@@ -1,0 +1,53 @@
+"""Candidates and features of the relation scorer, on the tiny knowledge base."""
+
+import pytest
+
+from technews.pipeline.relation_features import ORG_ORG, PRODUCT_ORG, ArticleContext, candidates, features
+from tests.conftest import tiny_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return tiny_pipeline(
+        "technews_entities", "technews_canonical", "technews_references", "technews_relations"
+    )
+
+
+def context_of(nlp, text):
+    scorer_inputs = nlp.get_pipe("technews_relations")
+    return ArticleContext(nlp(text), scorer_inputs.kb, scorer_inputs.triggers)
+
+
+def pairs(context, max_distance=1):
+    found = candidates(context, max_distance)
+    return {(c.kind, c.head.span.text, c.head.name, c.tail.span.text) for c in found}
+
+
+def test_a_product_pairs_with_an_organization_in_the_next_sentence_and_through_a_pronoun(nlp):
+    found = pairs(context_of(nlp, "Google entwirft das Pixel 8 selbst. Gefertigt wird es von Samsung."))
+    assert (PRODUCT_ORG, "Pixel 8", "Pixel 8", "Samsung") in found
+    assert (PRODUCT_ORG, "es", "Pixel 8", "Samsung") in found
+    assert (PRODUCT_ORG, "Pixel 8", "Pixel 8", "Google") in found
+
+
+def test_organizations_pair_in_both_orders_within_the_distance_only(nlp):
+    text = "Xiaomi lobt Leica. Das Wetter ist gut. Der Himmel ist blau. Huawei schweigt."
+    found = {(head, tail) for kind, _, head, tail in pairs(context_of(nlp, text)) if kind == ORG_ORG}
+    assert found == {("Xiaomi", "Leica"), ("Leica", "Xiaomi")}
+
+
+def test_two_of_one_pair_of_companies_are_never_paired_through_it(nlp):
+    text = "Leica und Xiaomi reden lange. Jetzt haben beide Firmen mit Huawei unterschrieben."
+    found = {(span, head, tail) for kind, span, head, tail in pairs(context_of(nlp, text)) if kind == ORG_ORG}
+    assert not {f for f in found if f[0] == "beide Firmen" and f[2] in ("Leica", "Xiaomi")}
+    assert ("beide Firmen", "Xiaomi", "Huawei") in found
+
+
+def test_features_carry_the_rules_verdict_knowledge_and_context(nlp):
+    context = context_of(nlp, "Xiaomi kooperiert mit Leica. Das Xiaomi 12 und Samsung sind neu.")
+    by_pair = {(c.head.name, c.tail.span.text): set(features(context, c)) for c in candidates(context, 1)}
+    partners = by_pair[("Xiaomi", "Leica")]
+    assert {"org_org|rule=partner_of:trigger", "org_org|trigger_between=partner_of:symmetric"} <= partners
+    assert "product_org|kb_maker" in by_pair[("Xiaomi 12", "Xiaomi")]
+    assert "product_org|between=coordination" in by_pair[("Xiaomi 12", "Samsung")]
+    assert "product_org|kb_other_maker" in by_pair[("Xiaomi 12", "Samsung")]

@@ -1,0 +1,72 @@
+"""technews_relation_scorer in the shipped pipeline: what it adds, what it keeps out."""
+
+from pathlib import Path
+
+import pytest
+
+import technews
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def relations(nlp, text):
+    """The article's relations, partner_of in a fixed order."""
+    found = set()
+    for r in technews.extract(text, nlp)["relations"]:
+        head, tail = r["head"], r["tail"]
+        if r["relation"] == "partner_of":
+            head, tail = sorted((head, tail))
+        found.add((head, r["relation"], tail, r["status"]))
+    return found
+
+
+def test_the_model_adds_a_maker_named_through_a_pronoun_in_the_next_sentence(nlp):
+    # `Entworfen hat Google den Chip selbst, gefertigt wird er jedoch von Samsung.`
+    text = (EXAMPLES / "pixel_tensor.txt").read_text(encoding="utf-8")
+    with nlp.select_pipes(disable=["technews_relation_scorer"]):
+        assert ("Tensor G3", "made_by", "Samsung", "current") not in relations(nlp, text)
+    assert ("Tensor G3", "made_by", "Samsung", "current") in relations(nlp, text)
+    added = [r for r in nlp(text)._.relations if r.rule == "model" and r.tail_name == "Samsung"]
+    assert added and all(r.score >= 0.9 for r in added)  # the config's threshold
+
+
+def test_a_partner_named_by_a_description_in_another_sentence(nlp):
+    text = (
+        "Leica ist ein deutscher Kamerahersteller. Huawei hatte in der Vergangenheit "
+        "eine Kooperation mit dem deutschen Hersteller."
+    )
+    assert ("Huawei", "partner_of", "Leica", "past") in relations(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Xiaomi arbeitet bei seinen Kameras mit Leica zusammen.", "current"),
+        ("Bis 2020 arbeitete Apple bei den Prozessoren mit Intel zusammen.", "past"),
+        ("Ab dem kommenden Jahr soll Broadcom die Funkchips an Apple liefern.", "planned"),
+        ("Laut Gerüchten verhandelt Google mit TSMC über einen Liefervertrag.", "rumored"),
+    ],
+)
+def test_each_status(nlp, text, status):
+    assert [s for _, rel, _, s in relations(nlp, text) if rel == "partner_of"] == [status]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A comparison.
+        "Leica ist das Apple der Kamera-Welt.",
+        # Competitors side by side.
+        "Samsung und Apple kämpfen um Marktanteile bei Smartphones.",
+        "Künftig sollen Nokia und Ericsson die Lücke füllen.",
+        # A product merely mentioned near a company.
+        "Auf der Messe zeigte Sony neue Fernseher, im Publikum filmten viele mit dem Galaxy S24.",
+        # An analyst's view.
+        "Analyst Ming-Chi Kuo glaubt, dass Samsung im Chipgeschäft gegen TSMC verliert.",
+        # Negation and denial.
+        "Es gibt keine Kooperation zwischen Huawei und Leica mehr.",
+        "Xiaomi dementiert eine Partnerschaft mit Zeiss.",
+    ],
+)
+def test_hard_negatives_give_no_partner_or_owner(nlp, text):
+    assert not {r for r in relations(nlp, text) if r[1] in ("partner_of", "owned_by")}
