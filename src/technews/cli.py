@@ -1,11 +1,11 @@
-"""The technews command line: extract from an article, evaluate against gold."""
+"""The technews command line: extract from an article or a whole dump, evaluate against gold."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -13,6 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 import technews
+from technews.batch.extraction import MAX_CHARS, ExtractOptions
+from technews.batch.job import BATCH_SIZE, BatchOptions, run_batch
+from technews.batch.job import Summary as BatchSummary
+from technews.batch.readers import FieldMapping
+from technews.batch.stats import collect_stats
 from technews.errors import TechnewsError
 from technews.scoring import LABELS, RELATIONS, attach_texts, read_jsonl, score
 
@@ -24,6 +29,9 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+OutputFormat = Literal["jsonl", "csv", "parquet"]
+InputFormat = Literal["jsonl", "json", "csv", "tsv", "txt", "html"]
+Engine = Literal["local", "dask"]
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Pipeline folder (default: the shipped one).")
 ]
@@ -106,32 +114,150 @@ def assemble(
     config: Annotated[Path, typer.Option(help="The pipeline's config.")] = Path("configs/technews.cfg"),
     ner: Annotated[Path | None, typer.Option(help="A trained pipeline whose 'ner' runs first.")] = None,
     rules: Annotated[bool, typer.Option(help="Include the rule-based entity recognizer.")] = True,
+    relation_scorer: Annotated[
+        Path | None, typer.Option(help="A pipeline with a trained relation scorer to take it from.")
+    ] = None,
 ) -> None:
-    """Build a pipeline folder from the config (rules alone, or with a trained NER)."""
+    """Build a pipeline folder from the config (rules alone, or with trained parts)."""
     from technews.training.assemble import assemble as assemble_pipeline
 
-    console.print(f"saved {assemble_pipeline(config, out, ner, rules)}")
+    console.print(f"saved {assemble_pipeline(config, out, ner, rules, relation_scorer)}")
+
+
+DataOption = Annotated[Path, typer.Option(help="GermEval 2014 and SmartData v1 folders.")]
+CorporaOption = Annotated[
+    list[Path], typer.Option("--corpus", help="Authored corpora (gold JSON Lines folders).")
+]
+DEFAULT_CORPORA = [Path("corpus/authored"), Path("corpus/relations")]
 
 
 @app.command()
 def train(
-    data: Annotated[Path, typer.Option(help="GermEval 2014 and SmartData v1 folders.")] = Path(
-        "../shared/data"
+    data: DataOption = Path("../shared/data"),
+    authored: Annotated[Path, typer.Option(help="The authored corpus (NER and relations).")] = Path(
+        "corpus/authored"
     ),
-    authored: Annotated[Path, typer.Option(help="The authored corpus.")] = Path("corpus/authored"),
+    relations: Annotated[Path, typer.Option(help="The relation corpus (relations only).")] = Path(
+        "corpus/relations"
+    ),
     config: Annotated[Path, typer.Option(help="The NER's training config.")] = Path("configs/ner.cfg"),
     workdir: Annotated[Path, typer.Option(help="Corpus and checkpoints.")] = Path("training"),
     out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
     seed: int = 0,
 ) -> None:
-    """Rebuild the corpus from its sources, train the NER and assemble the shipped pipeline."""
-    from technews.training.assemble import assemble as assemble_pipeline
+    """Rebuild the corpus from its sources, train the NER and the relation scorer, and
+    assemble the shipped pipeline."""
     from technews.training.train import build_corpus, train_ner
 
     for label, counts in build_corpus(data, authored, workdir / "corpus", seed).items():
         console.print(f"{label}: {dict(counts)}")
     best = train_ner(config, workdir / "corpus", workdir / "ner", seed)
-    console.print(f"saved {assemble_pipeline(Path('configs/technews.cfg'), out, best)}")
+    train_scorer_and_assemble(best, [authored, relations], data, workdir, out, seed)
+
+
+@app.command("train-relations")
+def train_relations(
+    pipeline: Annotated[Path, typer.Option(help="A pipeline with the NER and rules to train on.")] = Path(
+        "models/technews-de"
+    ),
+    data: DataOption = Path("../shared/data"),
+    corpus: CorporaOption = DEFAULT_CORPORA,
+    workdir: Annotated[Path, typer.Option(help="Where the intermediate pipelines go.")] = Path("training"),
+    out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
+    seed: int = 0,
+) -> None:
+    """Retrain only the relation scorer, on top of an existing pipeline's NER (about a minute)."""
+    train_scorer_and_assemble(pipeline, corpus, data, workdir, out, seed)
+
+
+def train_scorer_and_assemble(
+    ner: Path, corpora: list[Path], data: Path, workdir: Path, out: Path, seed: int
+) -> None:
+    """The pipeline with ``ner`` and the rules, its relation scorer trained, saved to ``out``."""
+    from technews.training.assemble import assemble as assemble_pipeline
+    from technews.training.relations import train_relation_scorer
+
+    config = Path("configs/technews.cfg")
+    base = assemble_pipeline(config, workdir / "pipeline", ner)
+    history = train_relation_scorer(base, config, corpora, data, workdir / "relations", seed)
+    console.print(f"relation scorer: held-out relation F1 {max(f1 for _, f1 in history):.3f}")
+    console.print(f"saved {assemble_pipeline(config, out, base, relation_scorer=workdir / 'relations')}")
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files (any compression), folders, globs, -.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file; a folder for csv and parquet.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
+    input_format: Annotated[InputFormat | None, typer.Option(help="Read every input as this.")] = None,
+    id_field: Annotated[str, typer.Option(help="Input field with the article's id.")] = "id",
+    text_field: Annotated[str, typer.Option(help="Input field with the article's text.")] = "text",
+    title_field: Annotated[str, typer.Option(help="Input field with the title ('' for none).")] = "title",
+    html: Annotated[bool, typer.Option("--html", help="Text and title fields hold HTML.")] = False,
+    keep_text: Annotated[bool, typer.Option("--keep-text", help="Add the processed text.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run's output.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
+    n_process: Annotated[int, typer.Option(min=1, help="Processes (dask without scheduler: workers).")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch and task.")] = BATCH_SIZE,
+    max_chars: Annotated[int, typer.Option(min=1000, help="Longer articles go in pieces.")] = MAX_CHARS,
+    engine: Annotated[Engine, typer.Option(help="Where the pipeline runs.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (--engine dask).")] = None,
+    model: ModelOption = None,
+    report: Annotated[Path | None, typer.Option(help="Write the summary as JSON to this file.")] = None,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress display (default: on a tty).")
+    ] = None,
+) -> None:
+    """Process a dump of articles: one output record per article, a result or an error record.
+
+    Exit status: 0 when every article was processed, 3 when some records are errors,
+    1 when the output cannot be written or resumed, 130 when interrupted (--resume goes on).
+    """
+    options = BatchOptions(
+        inputs=inputs,
+        output=output,
+        output_format=output_format,
+        input_format=input_format,
+        mapping=FieldMapping(id_field, text_field, title_field or None, html),
+        extract=ExtractOptions(max_chars, keep_text),
+        resume=resume,
+        overwrite=overwrite,
+        engine=engine,
+        n_process=n_process,
+        scheduler=scheduler,
+        batch_size=batch_size,
+        model=str(model.resolve()) if model else None,  # workers may run elsewhere
+    )
+    try:
+        summary = run_batch(options, progress=sys.stderr.isatty() if progress is None else progress)
+    except KeyboardInterrupt:
+        raise fail("interrupted: the records written so far are complete; --resume goes on", 130) from None
+    except TechnewsError as error:
+        raise fail(str(error)) from error
+    except OSError as error:  # the output's disk is full, its folder gone...
+        raise fail(f"cannot write {output}: {error}") from error
+    print_summary(summary, output)
+    if report is not None:
+        report.write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if summary.failed + summary.failed_before:
+        raise typer.Exit(3)
+
+
+@app.command()
+def stats(
+    output: Annotated[Path, typer.Argument(help="Batch output: JSON Lines, a CSV or Parquet folder.")],
+    top: Annotated[int, typer.Option(min=1, help="How many of each to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """The most mentioned organizations and products and the relations found in a batch output."""
+    try:
+        figures = collect_stats(output).as_dict(top)
+    except TechnewsError as error:
+        raise fail(str(error), 2 if not output.exists() else 1) from error
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print_stats(figures)
 
 
 def print_scores(scores: dict[str, Any], articles: int) -> None:
@@ -180,6 +306,49 @@ def print_tables(result: dict[str, Any]) -> None:
         )
     console.print(entities)
     console.print(relations)
+
+
+def print_summary(summary: BatchSummary, output: str) -> None:
+    figures = summary.as_dict()
+    reasons = ", ".join(f"{reason} {count}" for reason, count in summary.reasons.most_common())
+    resumed = (
+        f" after {summary.resumed_after:,} records already there ({summary.failed_before:,} errors)"
+        if summary.resumed_after
+        else ""
+    )
+    errors.print(
+        f"technews batch: {summary.processed:,} articles{resumed} in {summary.seconds:.1f} s "
+        f"({figures['articles_per_second']:,.1f} articles/s, {figures['words_per_second']:,.0f} words/s): "
+        f"{summary.succeeded:,} processed, {summary.failed:,} failed"
+        + (f" ({escape(reasons)})" if reasons else "")
+        + (f" -> {escape(output)}" if output != "-" else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def print_stats(figures: dict[str, Any]) -> None:
+    reasons = ", ".join(f"{reason} {count}" for reason, count in figures["reasons"].items())
+    console.print(
+        f"{figures['records']:,} records: {figures['succeeded']:,} processed, {figures['failed']:,} errors"
+        + (f" ({escape(reasons)})" if reasons else ""),
+        highlight=False,
+    )
+    for key, title in (("organizations", "Organizations"), ("products", "Products")):
+        table = Table(title=title)
+        for column in ("canonical", "mentions", "articles"):
+            table.add_column(column, justify="left" if column == "canonical" else "right")
+        for row in figures[key]:
+            table.add_row(escape(row["canonical"]), str(row["mentions"]), str(row["articles"]))
+        console.print(table)
+    table = Table(title="Relations")
+    for column in ("head", "relation", "tail", "articles", "statuses"):
+        table.add_column(column, justify="right" if column == "articles" else "left")
+    for row in figures["relations"]:
+        statuses = ", ".join(f"{status} {count}" for status, count in row["statuses"].items())
+        names = escape(row["head"]), row["relation"], escape(row["tail"])
+        table.add_row(*names, str(row["articles"]), statuses)
+    console.print(table)
 
 
 if __name__ == "__main__":

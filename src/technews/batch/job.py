@@ -1,0 +1,159 @@
+"""A batch job: read a dump, extract with an engine, write one record per article, keep count."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import closing, nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from technews.batch.extraction import Extracted, ExtractOptions
+from technews.batch.local import chunked, extract_locally
+from technews.batch.readers import FieldMapping, read_articles
+from technews.batch.records import Article, is_error
+from technews.batch.writers import OutputError, open_writer
+
+ENGINES = ("local", "dask")
+BATCH_SIZE = 64  # articles per memory zone and per task sent to a process
+
+
+@dataclass
+class BatchOptions:
+    inputs: list[str]
+    output: str
+    output_format: str = "jsonl"
+    input_format: str | None = None
+    mapping: FieldMapping = field(default_factory=FieldMapping)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    resume: bool = False
+    overwrite: bool = False
+    engine: str = "local"
+    n_process: int = 1
+    scheduler: str | None = None
+    batch_size: int = BATCH_SIZE
+    model: str | None = None
+
+
+@dataclass
+class Summary:
+    """What a run wrote: this run's records, and what a resumed output held before."""
+
+    succeeded: int = 0
+    failed: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    words: int = 0
+    seconds: float = 0.0
+    resumed_after: int = 0
+    failed_before: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.succeeded + self.failed
+
+    def add(self, extracted: Extracted) -> None:
+        if is_error(extracted.record):
+            self.failed += 1
+            self.reasons[extracted.record["error"]["reason"]] += 1
+        else:
+            self.succeeded += 1
+        self.words += extracted.words
+
+    def as_dict(self) -> dict[str, Any]:
+        seconds = max(self.seconds, 1e-9)
+        return {
+            "articles": self.processed,
+            "succeeded": self.succeeded,
+            "failed": self.failed,
+            "reasons": dict(self.reasons),
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.processed / seconds, 1),
+            "words_per_second": round(self.words / seconds, 1),
+            "resumed_after": self.resumed_after,
+            "failed_before": self.failed_before,
+        }
+
+
+def run_batch(options: BatchOptions, progress: bool = False) -> Summary:
+    """Process every input article; the summary counts results and error records.
+
+    Raises ``OutputError`` when the output cannot be written or does not belong to the input.
+    On an interruption (Ctrl-C) the records written so far are complete, and ``--resume`` goes on.
+    """
+    writer = open_writer(options.output, options.output_format, options.resume, options.overwrite)
+    summary = Summary(resumed_after=writer.done, failed_before=writer.failed_before)
+    start = time.perf_counter()
+    try:
+        articles = read_articles(options.inputs, options.mapping, options.input_format)
+        chunks = chunked(skip_done(articles, writer.done, writer.last_id), options.batch_size)
+        with _progress(progress) as bar, closing(_engine(chunks, options)) as results:
+            task = bar.add_task("", total=None, rates="") if bar else None
+            for extracted in results:
+                for one in extracted:
+                    writer.write(one.record)
+                    summary.add(one)
+                writer.flush()
+                summary.seconds = time.perf_counter() - start
+                if bar is not None:
+                    bar.update(task, completed=summary.processed, rates=_rates(summary))
+    finally:
+        writer.close()
+        summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def skip_done(articles: Iterable[Article], done: int, last_id: Any) -> Iterator[Article]:
+    """The articles after the first ``done``, which a resumed output holds already; the last of
+    those must be the output's last record, else the output is of another input."""
+    position = 0
+    for article in articles:
+        position += 1
+        if position < done:
+            continue
+        if position == done:
+            if str(article.id) != str(last_id):
+                raise OutputError(
+                    f"output does not belong to this input: its record {done} is {last_id!r}, "
+                    f"the input's article {done} is {article.id!r}"
+                )
+            continue
+        yield article
+    if position < done:
+        raise OutputError(
+            f"output does not belong to this input: it holds {done} records, the input {position} articles"
+        )
+
+
+def _engine(chunks: Iterable[list[Article]], options: BatchOptions) -> Iterator[list[Extracted]]:
+    if options.engine == "dask":
+        from technews.batch.dask_engine import extract_on_cluster
+
+        scheduler, workers = options.scheduler, options.n_process
+        return extract_on_cluster(chunks, scheduler, options.model, options.extract, workers)
+    return extract_locally(chunks, options.model, options.extract, options.n_process)
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return nullcontext(None)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} articles"),
+        TextColumn("{task.fields[rates]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _rates(summary: Summary) -> str:
+    seconds = max(summary.seconds, 1e-9)
+    return (
+        f"{summary.processed / seconds:,.0f} articles/s  {summary.words / seconds:,.0f} words/s  "
+        f"{summary.failed:,} errors"
+    )

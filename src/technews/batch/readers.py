@@ -1,0 +1,325 @@
+"""Articles from dumps: JSON Lines, JSON arrays, CSV, TSV, text and HTML files, folders, globs, stdin.
+
+Compression (gzip, bz2, xz, zstd) is recognised by the first bytes of a file, never
+by its name. Everything is streamed: a dump of any size is read one article at a
+time. Whatever cannot be read becomes an article carrying an error, so that it
+still yields its one (error) record.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import glob
+import gzip
+import io
+import json
+import lzma
+import re
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson
+import zstandard
+
+from technews.batch.records import (
+    BROKEN_LINE,
+    MISSING_FIELD,
+    MISSING_FILE,
+    NOT_TEXT,
+    RESERVED_FIELDS,
+    UNREADABLE_FILE,
+    Article,
+    ArticleError,
+)
+
+MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+COMPRESSION_SUFFIXES = {".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd"}
+FORMAT_SUFFIXES = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
+    ".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
+}  # fmt: skip
+INPUT_FORMATS = ("jsonl", "json", "csv", "tsv", "txt", "html")
+STDIN = "<stdin>"
+READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
+HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+
+# Articles are long: lift the csv module's 128 KiB limit on one field.
+csv.field_size_limit(2**31 - 1)
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """Which input fields hold the id, the text and the title; everything else passes through."""
+
+    id_field: str = "id"
+    text_field: str = "text"
+    title_field: str | None = "title"
+    html: bool = False  # text and title fields hold HTML (HTML files always do)
+
+
+def read_articles(
+    inputs: list[str], mapping: FieldMapping = FieldMapping(), input_format: str | None = None
+) -> Iterator[Article]:
+    """Every article of every input (paths, folders, globs, ``-``), in order."""
+    for argument in inputs:
+        yield from _read_argument(argument, mapping, input_format)
+
+
+def _read_argument(argument: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+    if argument == "-":
+        yield from _read_stream(sys.stdin.buffer, STDIN, input_format, mapping)
+        return
+    path = Path(argument)
+    if path.exists():
+        yield from _read_path(path, argument, mapping, input_format)
+        return
+    matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else []
+    if not matches:
+        what = "no file matches" if glob.has_magic(argument) else "no such file"
+        yield Article(id=argument, error=ArticleError(MISSING_FILE, f"{what}: {argument}"))
+    for match in matches:
+        yield from _read_path(Path(match), match, mapping, input_format)
+
+
+def _read_path(path: Path, name: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+    if not path.is_dir():
+        yield from _read_file(path, name, mapping, input_format)
+        return
+    for file in folder_files(path):
+        yield from _read_file(file, file.as_posix(), mapping, input_format)
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """The article files in a folder and its subfolders, in a stable order; hidden files and
+    files of no known format (images, notes) are not articles."""
+    files = (p for p in folder.rglob("*") if p.is_file() and format_from_name(p.name))
+    return sorted((p for p in files if not any(part.startswith(".") for part in p.parts)), key=str)
+
+
+def format_from_name(name: str) -> str | None:
+    """The input format the file name says, compression suffixes left aside."""
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    while suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes.pop()
+    return FORMAT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def _read_file(path: Path, name: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        yield Article(id=name, error=ArticleError(UNREADABLE_FILE, f"cannot open {name}: {error.strerror}"))
+        return
+    with stream:
+        yield from _read_stream(stream, name, input_format or format_from_name(name), mapping)
+
+
+def _read_stream(
+    stream: BinaryIO, name: str, input_format: str | None, mapping: FieldMapping
+) -> Iterator[Article]:
+    read = 0
+    try:
+        stream = open_decompressed(stream)
+        if input_format is None:
+            first, stream = peek_first_char(stream)
+            input_format = sniffed_format(first, stdin=name == STDIN)
+        for article in READERS[input_format](stream, name, mapping):
+            read += 1
+            yield article
+    except READ_ERRORS as error:
+        where = f" after {read} articles" if read else ""
+        message = f"cannot read {name}{where}: {error}"
+        yield Article(id=name, error=ArticleError(UNREADABLE_FILE, message))
+
+
+def open_decompressed(stream: BinaryIO) -> BinaryIO:
+    """The stream, decompressed when its first bytes are those of gzip, bz2, xz or zstd."""
+    head = _read_up_to(stream, 6)
+    stream = io.BufferedReader(_Rewound(head, stream))
+    kind = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    if kind == "gzip":
+        return gzip.GzipFile(fileobj=stream)
+    if kind == "bz2":
+        return bz2.BZ2File(stream)
+    if kind == "xz":
+        return lzma.LZMAFile(stream)
+    if kind == "zstd":
+        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
+        return io.BufferedReader(reader)
+    return stream
+
+
+def peek_first_char(stream: BinaryIO) -> tuple[bytes, BinaryIO]:
+    """The first byte that is not white space (or a byte-order mark), and the stream unchanged."""
+    head = b""
+    while chunk := stream.read(4096):
+        head += chunk
+        first = head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+        if first:
+            return first, io.BufferedReader(_Rewound(head, stream))
+    return b"", io.BufferedReader(_Rewound(head, stream))
+
+
+def sniffed_format(first: bytes, stdin: bool) -> str:
+    """For stdin and files whose name says no format: JSON array, HTML, else JSON Lines
+    (stdin) or one text article (a file)."""
+    if first == b"[":
+        return "json"
+    if first == b"<":
+        return "html"
+    return "jsonl" if stdin or first == b"{" else "txt"
+
+
+def _read_up_to(stream: BinaryIO, size: int) -> bytes:
+    head = b""
+    while len(head) < size and (chunk := stream.read(size - len(head))):
+        head += chunk
+    return head
+
+
+class _Rewound(io.RawIOBase):
+    """A stream with the bytes already read from it put back in front (stdin cannot seek)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def article_from_object(
+    value: Any, default_id: str, mapping: FieldMapping, line: int | None = None
+) -> Article:
+    """An article from a JSON object or CSV row; a bare JSON string is the text itself."""
+    if isinstance(value, str):
+        return Article(id=default_id, text=value, html=mapping.html, line=line)
+    if not isinstance(value, dict):
+        kind = "null" if value is None else type(value).__name__
+        error = ArticleError(NOT_TEXT, f"a JSON {kind}, not an article (an object with a text)", line)
+        return Article(id=default_id, error=error, line=line)
+    article_id = value.get(mapping.id_field)
+    consumed = {mapping.id_field, mapping.text_field, mapping.title_field} | RESERVED_FIELDS
+    article = Article(
+        id=default_id if article_id in (None, "") else article_id,
+        fields={key: field for key, field in value.items() if key not in consumed},
+        text=value.get(mapping.text_field),
+        title=value.get(mapping.title_field) if mapping.title_field else None,
+        html=mapping.html,
+        line=line,
+    )
+    if mapping.text_field not in value:
+        article.error = ArticleError(MISSING_FIELD, f"no field {mapping.text_field!r}", line)
+    return article
+
+
+def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    for number, line in enumerate(stream, 1):
+        if not line.strip():  # blank lines are no articles
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:  # also invalid UTF-8
+            broken = ArticleError(BROKEN_LINE, f"line {number} is not JSON: {error}", number)
+            yield Article(id=f"{name}:{number}", error=broken, line=number)
+            continue
+        yield article_from_object(value, f"{name}:{number}", mapping, number)
+
+
+def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    """A JSON array of articles, streamed item by item; or one article object."""
+    first, stream = peek_first_char(stream)
+    if first != b"[":
+        try:
+            value = json.load(stream)
+        except ValueError as error:
+            yield Article(id=name, error=ArticleError(BROKEN_LINE, f"{name} is not JSON: {error}"))
+            return
+        yield article_from_object(value, name, mapping)
+        return
+    number = 0
+    try:
+        for number, value in enumerate(ijson.items(stream, "item", use_float=True), 1):
+            yield article_from_object(value, f"{name}:{number}", mapping)
+    except (ijson.JSONError, ValueError) as error:
+        message = f"item {number + 1} of {name} is broken JSON, the rest cannot be read: {error}"
+        yield Article(id=f"{name}:{number + 1}", error=ArticleError(BROKEN_LINE, message))
+
+
+def _csv_reader(delimiter: str) -> Callable[[BinaryIO, str, FieldMapping], Iterator[Article]]:
+    def read(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+        # surrogateescape: a row with bytes that are not UTF-8 becomes an error record of its own.
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        rows = csv.DictReader(text, delimiter=delimiter)
+        number = 0
+        while True:
+            number += 1
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                broken = ArticleError(BROKEN_LINE, f"row {number}: {error}", rows.line_num)
+                yield Article(id=f"{name}:{number}", error=broken, line=rows.line_num)
+                continue
+            yield _article_from_row(row, f"{name}:{number}", mapping, rows.line_num)
+
+    return read
+
+
+def _article_from_row(row: dict[Any, Any], default_id: str, mapping: FieldMapping, line: int) -> Article:
+    problem = None
+    if None in row or None in row.values():
+        problem = ArticleError(BROKEN_LINE, f"line {line}: the row's fields do not match the header", line)
+    elif any(UNDECODABLE.search(value) for value in row.values()):
+        problem = ArticleError(NOT_TEXT, f"line {line} is not UTF-8 text", line)
+    if problem is None:
+        return article_from_object(row, default_id, mapping, line)
+    row_id = row.get(mapping.id_field) if problem.reason != NOT_TEXT else None
+    return Article(id=row_id or default_id, error=problem, line=line)
+
+
+def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    data = stream.read()
+    try:
+        yield Article(id=name, text=data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        message = f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
+        yield Article(id=name, error=ArticleError(NOT_TEXT, message))
+
+
+def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    data = stream.read()
+    declared = HTML_CHARSET.search(data[:4096])
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        yield Article(id=name, text=data.decode(encoding), html=True)
+    except (UnicodeDecodeError, LookupError) as error:
+        yield Article(id=name, error=ArticleError(NOT_TEXT, f"{name} is not {encoding} text: {error}"))
+
+
+READERS: dict[str, Callable[[BinaryIO, str, FieldMapping], Iterator[Article]]] = {
+    "jsonl": _read_jsonl,
+    "json": _read_json,
+    "csv": _csv_reader(","),
+    "tsv": _csv_reader("\t"),
+    "txt": _read_txt,
+    "html": _read_html,
+}

@@ -1,0 +1,246 @@
+"""Reading dumps: every input format and compression, globs, stdin, field mapping, ids, bad input."""
+
+import bz2
+import csv
+import gzip
+import io
+import json
+import lzma
+import sys
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from technews.batch.readers import FieldMapping, article_from_object, read_articles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "batch"
+ARTICLES = FIXTURES / "articles.jsonl"
+COMPRESSORS = {
+    "gzip": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "zstd": zstandard.ZstdCompressor().compress,
+}
+
+
+def fixture_objects() -> list[dict]:
+    return [json.loads(line) for line in ARTICLES.read_text(encoding="utf-8").splitlines()]
+
+
+def read(*inputs, **options) -> list:
+    return list(read_articles([str(i) for i in inputs], **options))
+
+
+def contents(articles) -> list[tuple]:
+    """What an article carries, its id aside."""
+    return [(a.title, a.text, a.fields, a.error) for a in articles]
+
+
+def write_csv(path: Path, objects: list[dict], delimiter: str = ",") -> None:
+    columns = ["id", "title", "text", "section"]
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, columns, delimiter=delimiter, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({c: o.get(c, "") for c in columns} for o in objects)
+
+
+def test_json_lines_give_one_article_a_line_with_fields_passed_through():
+    articles = read(ARTICLES)
+    objects = fixture_objects()
+    assert [a.text for a in articles] == [o["text"] for o in objects]
+    assert articles[0].title == "Apple kauft Beats"
+    assert articles[0].fields == {"section": "Wirtschaft", "tags": ["Apple", "Audio"]}
+    assert articles[4].id == 17  # ids keep their JSON type
+
+
+def test_articles_without_id_get_one_from_their_place_in_the_file():
+    articles = read(ARTICLES)
+    assert articles[3].id == f"{ARTICLES}:4"
+    assert [a.id for a in read(ARTICLES)] == [a.id for a in articles]  # stable over runs
+
+
+def test_json_array_is_read_item_by_item(tmp_path):
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps(fixture_objects(), ensure_ascii=False, indent=1), encoding="utf-8")
+    articles = read(dump)
+    assert contents(articles) == contents(read(ARTICLES))
+    assert articles[3].id == f"{dump}:4"
+
+
+@pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ","), (".tsv", "\t")])
+def test_csv_and_tsv_rows_are_articles(tmp_path, suffix, delimiter):
+    dump = tmp_path / f"dump{suffix}"
+    write_csv(dump, fixture_objects(), delimiter)
+    articles = read(dump)
+    assert [a.text for a in articles] == [o["text"] for o in fixture_objects()]
+    assert articles[0].title == "Apple kauft Beats" and articles[0].fields == {"section": "Wirtschaft"}
+    assert articles[1].title == ""  # an empty cell: no title
+    assert articles[3].id == f"{dump}:4"
+
+
+def test_csv_fields_may_hold_line_breaks_and_long_texts(tmp_path):
+    dump = tmp_path / "dump.csv"
+    long_text = "Samsung stellt das Galaxy S24 vor.\n\n" + "Der Markt wächst. " * 20_000
+    write_csv(dump, [{"id": "long", "text": long_text}, {"id": "next", "text": "Apple kauft Beats."}])
+    assert [(a.id, a.text) for a in read(dump)] == [("long", long_text), ("next", "Apple kauft Beats.")]
+
+
+def test_folder_of_text_files_gives_one_article_a_file_named_by_its_path(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.txt").write_text("Samsung stellt das Galaxy S24 vor.", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Apple kauft Beats.", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("no article", encoding="utf-8")  # not an article format
+    (tmp_path / ".hidden.txt").write_text("no article", encoding="utf-8")
+    articles = read(tmp_path)
+    assert [(a.id, a.text) for a in articles] == [
+        (f"{tmp_path}/a.txt", "Apple kauft Beats."),
+        (f"{tmp_path}/b/two.txt", "Samsung stellt das Galaxy S24 vor."),
+    ]
+
+
+def test_folder_of_json_files_gives_one_article_a_file(tmp_path):
+    for number, value in enumerate(fixture_objects()):
+        (tmp_path / f"{number:02d}.json").write_text(json.dumps(value), encoding="utf-8")
+    articles = read(tmp_path)
+    assert contents(articles) == contents(read(ARTICLES))
+    assert articles[3].id == f"{tmp_path}/03.json"
+
+
+def test_folder_of_html_files_is_read_as_html():
+    articles = read(FIXTURES / "html")
+    assert [a.id for a in articles] == [
+        f"{FIXTURES}/html/2024/huawei.html",
+        f"{FIXTURES}/html/samsung.htm",
+    ]
+    assert all(a.html for a in articles)
+    assert "Galaxy S24 im Überblick" in articles[1].text  # its meta charset is ISO-8859-1
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESSORS))
+def test_compression_is_recognised_by_content_not_name(tmp_path, kind):
+    dump = tmp_path / "dump.jsonl"  # no compression suffix
+    dump.write_bytes(COMPRESSORS[kind](ARTICLES.read_bytes()))
+    assert contents(read(dump)) == contents(read(ARTICLES))
+
+
+@pytest.mark.parametrize(("kind", "suffix"), [("gzip", ".csv.gz"), ("zstd", ".csv.zst"), ("xz", ".txt.xz")])
+def test_compressed_files_keep_the_format_their_name_says(tmp_path, kind, suffix):
+    plain = tmp_path / ("plain." + suffix.split(".")[1])
+    if suffix.startswith(".csv"):
+        write_csv(plain, fixture_objects())
+    else:
+        plain.write_text("Apple kauft Beats.", encoding="utf-8")
+    dump = tmp_path / f"dump{suffix}"
+    dump.write_bytes(COMPRESSORS[kind](plain.read_bytes()))
+    assert contents(read(dump)) == contents(read(plain))
+
+
+def test_zstd_with_several_frames_is_read_whole(tmp_path):
+    lines = ARTICLES.read_bytes().splitlines(keepends=True)
+    compress = zstandard.ZstdCompressor().compress
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(compress(b"".join(lines[:3])) + compress(b"".join(lines[3:])))
+    assert contents(read(dump)) == contents(read(ARTICLES))
+
+
+class FakeStdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+@pytest.mark.parametrize("kind", ["plain", "gzip", "zstd"])
+def test_standard_input_is_json_lines_compressed_or_not(monkeypatch, kind):
+    data = ARTICLES.read_bytes()
+    monkeypatch.setattr(sys, "stdin", FakeStdin(data if kind == "plain" else COMPRESSORS[kind](data)))
+    articles = read("-")
+    assert contents(articles) == contents(read(ARTICLES))
+    assert articles[3].id == "<stdin>:4"
+
+
+def test_standard_input_holding_a_json_array_is_recognised(monkeypatch):
+    array = json.dumps(fixture_objects()).encode()
+    monkeypatch.setattr(sys, "stdin", FakeStdin(b"\n  " + array))
+    assert contents(read("-")) == contents(read(ARTICLES))
+
+
+def test_input_format_can_be_forced(tmp_path):
+    dump = tmp_path / "export.dat"
+    dump.write_bytes(ARTICLES.read_bytes())
+    assert contents(read(dump, input_format="jsonl")) == contents(read(ARTICLES))
+
+
+def test_globs_are_expanded_in_order(tmp_path):
+    for name in ("b.jsonl", "a.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"id": name, "text": "Apple kauft Beats."}) + "\n")
+    assert [a.id for a in read(tmp_path / "*.jsonl")] == ["a.jsonl", "b.jsonl"]
+
+
+def test_field_mapping_names_id_text_and_title():
+    value = {"guid": "g-1", "body": "Apple kauft Beats.", "headline": "Übernahme", "text": "x", "extra": [1]}
+    mapping = FieldMapping(id_field="guid", text_field="body", title_field="headline")
+    article = article_from_object(value, "default", mapping)
+    assert (article.id, article.text, article.title) == ("g-1", "Apple kauft Beats.", "Übernahme")
+    assert article.fields == {"extra": [1]}  # `text` is technews' own output key
+
+
+def test_bad_lines_are_articles_with_the_reason():
+    articles = read(FIXTURES / "bad.jsonl")
+    assert len(articles) == 7  # one for every line
+    errors = {a.id: a.error.as_dict() for a in articles if a.error}
+    assert errors[f"{FIXTURES}/bad.jsonl:5"]["reason"] == "broken_line"
+    assert errors[f"{FIXTURES}/bad.jsonl:5"]["line"] == 5
+    assert errors["no-text"]["reason"] == "missing_field"
+    assert errors[f"{FIXTURES}/bad.jsonl:7"]["reason"] == "not_text"
+
+
+def test_a_missing_file_and_an_empty_glob_are_articles_with_the_reason(tmp_path):
+    articles = read(tmp_path / "missing.jsonl", tmp_path / "*.csv", ARTICLES)
+    assert [a.error.reason for a in articles[:2]] == ["missing_file", "missing_file"]
+    assert articles[0].id == str(tmp_path / "missing.jsonl")
+    assert len(articles) == 2 + len(fixture_objects())
+
+
+def test_a_binary_text_file_is_not_text(tmp_path):
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    (article,) = read(tmp_path / "photo.txt")
+    assert article.error.reason == "not_text" and "not UTF-8" in article.error.message
+
+
+def test_a_truncated_compressed_file_keeps_what_was_read_and_says_the_rest_is_unreadable(tmp_path):
+    data = gzip.compress(ARTICLES.read_bytes() * 200)
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(data[: len(data) // 2])
+    articles = read(dump)
+    *good, last = articles
+    assert good and all(a.error is None for a in good)
+    assert last.error.reason == "unreadable_file" and f"after {len(good)} articles" in last.error.message
+
+
+def test_garbage_named_gz_is_an_unreadable_file(tmp_path):
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(b"\x1f\x8b\x08\x00garbage that is no deflate stream")
+    (article,) = read(dump)
+    assert article.error.reason == "unreadable_file"
+
+
+def test_a_broken_json_array_keeps_the_items_before_the_break(tmp_path):
+    dump = tmp_path / "dump.json"
+    dump.write_text('[{"id": "a", "text": "Apple kauft Beats."}, {"id": "b", "text": "Sams', encoding="utf-8")
+    first, broken = read(dump)
+    assert first.id == "a" and first.error is None
+    assert broken.error.reason == "broken_line" and broken.id == f"{dump}:2"
+
+
+def test_csv_rows_that_do_not_match_the_header_or_are_not_utf8_are_errors(tmp_path):
+    dump = tmp_path / "dump.csv"
+    dump.write_bytes(
+        b"id,text\n"
+        b"a,Apple kauft Beats.\n"
+        b"b,Samsung,extra field\n"
+        b"c,Caf\xe9 in Berlin\n"
+        b"d,Huawei zeigt das Mate 40 Pro.\n"
+    )
+    articles = read(dump)
+    assert [a.id for a in articles] == ["a", "b", f"{dump}:3", "d"]
+    assert [a.error and a.error.reason for a in articles] == [None, "broken_line", "not_text", None]
