@@ -52,3 +52,14 @@ def seed_gold() -> dict:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return (SEED / "leica_xiaomi.txt").read_text(encoding="utf-8")
+
+
+def article_relations(nlp: Language, text: str) -> set[tuple[str, str, str, str]]:
+    """Article-level relations; partner_of (symmetric) with its names in alphabetical order."""
+    found = set()
+    for r in technews.extract(text, nlp)["relations"]:
+        head, tail = r["head"], r["tail"]
+        if r["relation"] == "partner_of":
+            head, tail = sorted((head, tail))
+        found.add((head, r["relation"], tail, r["status"]))
+    return found

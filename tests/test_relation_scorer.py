@@ -4,20 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import technews
+from tests.conftest import article_relations as relations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def relations(nlp, text):
-    """The article's relations, partner_of in a fixed order."""
-    found = set()
-    for r in technews.extract(text, nlp)["relations"]:
-        head, tail = r["head"], r["tail"]
-        if r["relation"] == "partner_of":
-            head, tail = sorted((head, tail))
-        found.add((head, r["relation"], tail, r["status"]))
-    return found
 
 
 def test_the_model_adds_a_maker_named_through_a_pronoun_in_the_next_sentence(nlp):

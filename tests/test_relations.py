@@ -4,6 +4,7 @@ import pytest
 
 from technews.output import doc_to_record
 from tests.conftest import TINY_KB, tiny_pipeline
+from tests.conftest import article_relations as relations
 
 
 @pytest.fixture(scope="module")
@@ -11,17 +12,6 @@ def nlp():
     return tiny_pipeline(
         "technews_entities", "technews_canonical", "technews_references", "technews_relations"
     )
-
-
-def relations(nlp, text):
-    """Article-level relations; partner_of (symmetric) with its names in alphabetical order."""
-    found = set()
-    for r in doc_to_record(nlp(text))["relations"]:
-        head, tail = r["head"], r["tail"]
-        if r["relation"] == "partner_of":
-            head, tail = sorted((head, tail))
-        found.add((head, r["relation"], tail, r["status"]))
-    return found
 
 
 def test_made_by_when_the_maker_is_named(nlp):

@@ -103,8 +103,8 @@ def _join_tokens(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
     return " ".join(tokens), offsets
 
 
-def read_smartdata(path: Path, is_common_noun: Callable[[str], bool]) -> Iterator[Annotated]:
-    """Documents of a SmartData v1 file (a gzip of concatenated JSON objects)."""
+def smartdata_documents(path: Path) -> Iterator[dict]:
+    """The raw documents of a SmartData v1 file (a gzip of concatenated JSON objects)."""
     with gzip.open(path, "rt", encoding="utf-8") as file:
         content = file.read()
     decoder, position = json.JSONDecoder(), 0
@@ -114,6 +114,12 @@ def read_smartdata(path: Path, is_common_noun: Callable[[str], bool]) -> Iterato
         if position >= len(content):
             return
         document, position = decoder.raw_decode(content, position)
+        yield document
+
+
+def read_smartdata(path: Path, is_common_noun: Callable[[str], bool]) -> Iterator[Annotated]:
+    """Documents of a SmartData v1 file with their entities."""
+    for document in smartdata_documents(path):
         yield _smartdata_document(document, is_common_noun)
 
 

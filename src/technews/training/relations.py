@@ -18,7 +18,6 @@ rule verdicts it will see at run time; the gold relations ride along in
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from thinc.api import Adam, fix_random_seed
 from technews.output import merged_relations
 from technews.pipeline.relation_features import ORG_ORG, PRODUCT_ORG
 from technews.scoring import score
+from technews.training.corpus import smartdata_documents
 
 SCORER = "technews_relation_scorer"
 HELD_OUT_SHARE = 0.1  # of the authored paragraphs, for choosing the epoch
@@ -54,15 +54,7 @@ def authored_articles(*folders: Path) -> Iterator[dict]:
 
 def smartdata_articles(path: Path) -> Iterator[dict]:
     """SmartData documents with a company relation, in the gold format (ORG only)."""
-    with gzip.open(path, "rt", encoding="utf-8") as file:
-        content = file.read()
-    decoder, position = json.JSONDecoder(), 0
-    while True:
-        while position < len(content) and content[position].isspace():
-            position += 1
-        if position >= len(content):
-            return
-        document, position = decoder.raw_decode(content, position)
+    for document in smartdata_documents(path):
         article = _smartdata_article(document)
         if article["relations"]:
             yield article
