@@ -158,8 +158,9 @@ class RelationScorer(TrainablePipe):
     def _relation(
         self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats2d
     ) -> Relation:
-        """The model's relation, with the status the rules read for the pair if they read
-        one, else the model's."""
+        """The model's relation. Its status: the strongest the rules read for the pair;
+        else current for made_by; else what the cues of its sentences say; else the
+        model's status head, which learnt little (most training relations are current)."""
         names = (candidate.head.name, candidate.tail.name)
         verdicts = set(article.context.rules.get(names, ()))
         if relation == "partner_of":
