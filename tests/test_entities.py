@@ -146,6 +146,9 @@ def test_a_medium_named_after_its_cue_and_again_without(nlp):
             [("Apple", "ORG", "Apple"), ("Japan Display", "ORG", "Japan Display")],
         ),
         ("Die Firma Print2Taste druckt Essen.", [("Print2Taste", "ORG", "Print2Taste")]),
+        # A place or a generic word may be part of the name a cue introduces.
+        ("Der Zulieferer Wien Display wächst.", [("Wien Display", "ORG", "Wien Display")]),
+        ("Die Firma Display wächst.", []),
         # An everyday noun after the cue is an object, not a name.
         ("Heuer machte das Unternehmen Umsätze wie nie.", []),
         ("Wenn ein Start-up Investoren findet, wächst es.", []),

@@ -59,6 +59,9 @@ class Candidate:
     source: str
     also_org: bool = False  # a product name that also names the company (Facebook)
 
+    def __len__(self) -> int:
+        return self.end - self.start
+
     @property
     def rank(self) -> tuple[int, int, int]:
         return (-(self.end - self.start), SOURCE_PRIORITY.index(self.source), self.start)
@@ -151,8 +154,9 @@ class EntityRecognizer:
         says that a name follows. Names so found are then looked for again across the
         article, and compete once more with the model's entities (`Star Fox Zero`
         named by a cue in one sentence beats the model's `Fox Zero` in another)."""
-        listed = self._kept(doc, [c for c in candidates if c.source not in CUE_SOURCES])
         guessed = self._kept(doc, [c for c in candidates if c.source in CUE_SOURCES])
+        listed = self._kept(doc, [c for c in candidates if c.source not in CUE_SOURCES])
+        listed = [c for c in listed if not _place_in_cued_name(c, guessed)]
         guessed += self._kept(doc, list(self._from_model(doc)))
         chosen, taken = _without_overlaps(listed, set())
         first_guesses, _ = _without_overlaps(guessed, taken)
@@ -270,7 +274,9 @@ class EntityRecognizer:
         if _after_indefinite(doc, cue_start):
             return
         end = start
-        while end < min(start + longest, len(doc)) and self._name_part(doc[end], allow_digits=True):
+        while end < min(start + longest, len(doc)) and self._name_part(
+            doc[end], allow_digits=True, continues=end > start
+        ):
             end += 1
         if end > start and self._is_new_name(doc[start:end]):
             yield Candidate(start, end, label, joined_text(doc, start, end), f"{label.lower()}_cue")
@@ -294,8 +300,10 @@ class EntityRecognizer:
             end += 2
         return end
 
-    def _name_part(self, token: Token, allow_digits: bool = False) -> bool:
-        if token.text in self.kb.non_entities or token.is_stop:
+    def _name_part(self, token: Token, allow_digits: bool = False, continues: bool = False) -> bool:
+        """Whether the token can be (``continues``: go on) a name: a generic word such as
+        `Display` is no name alone but ends one (`Japan Display`)."""
+        if token.is_stop or (token.text in self.kb.non_entities and not continues):
             return False
         if allow_digits and token.text[:1].isupper() and token.text.isalnum():
             return True
@@ -395,6 +403,15 @@ def _named_matches(doc: Doc, matcher: PhraseMatcher) -> Iterator[tuple[str, int,
 
 def _looks_like_name_part(token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and not token.is_upper and len(token) > 1
+
+
+def _place_in_cued_name(candidate: Candidate, cued: list[Candidate]) -> bool:
+    """`der Apple-Zulieferer Japan Display`: a place that starts or ends a longer name read
+    after a cue noun is part of that name."""
+    return candidate.label == "LOC" and any(
+        c.label != "LOC" and c.start <= candidate.start and candidate.end <= c.end and len(c) > len(candidate)
+        for c in cued
+    )
 
 
 def _without_overlaps(candidates: list[Candidate], taken: set[int]) -> tuple[list[Candidate], set[int]]:
