@@ -90,6 +90,11 @@ class KnowledgeBase:
                 return prefix
         return None
 
+    def makers_of(self, product_name: str) -> list[str]:
+        """The product's maker and that maker's parents, nearest first (Redmi Note 13 ->
+        Redmi, Xiaomi); empty where the knowledge base knows no maker."""
+        return self.maker_chain(self.maker_of(product_name))
+
     def maker_chain(self, maker: str | None) -> list[str]:
         """The maker and its parents, nearest first (Redmi -> Xiaomi)."""
         chain: list[str] = []

@@ -165,7 +165,7 @@ def _knowledge_features(context: ArticleContext, candidate: PairCandidate) -> li
     found = []
     if candidate.kind == PRODUCT_ORG:
         product = kb.products.get(head)
-        makers = kb.maker_chain(kb.maker_of(head))
+        makers = kb.makers_of(head)
         if makers:
             found.append("kb_maker" if tail in makers else "kb_other_maker")
         if product is not None:
@@ -249,7 +249,7 @@ def _organizations_for(context: ArticleContext, product: Argument) -> list[Argum
     names = set(context.article_orgs)
     for number in range(sentence - NEARBY_SENTENCES, sentence + NEARBY_SENTENCES + 1):
         names |= context.org_names_by_sentence.get(number, set())
-    names |= set(context.kb.maker_chain(context.kb.maker_of(product.name))) & context.org_mentions.keys()
+    names |= set(context.kb.makers_of(product.name)) & context.org_mentions.keys()
     names.discard(product.name)
     return [context.nearest_mention(name, product.span.start) for name in sorted(names)]
 

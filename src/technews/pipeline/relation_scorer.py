@@ -206,7 +206,7 @@ class RelationScorer(TrainablePipe):
         examples = list(examples)
         articles = [self._article(example.predicted) for example in examples]
         scores, backprop = self._scores(articles, is_train=True)
-        if scores is None:
+        if backprop is None:
             return losses
         gradient, loss = self._gradient(examples, articles, scores)
         backprop(gradient)
@@ -253,7 +253,7 @@ class RelationScorer(TrainablePipe):
     def _implied(self, candidate: PairCandidate) -> bool:
         if candidate.kind != PRODUCT_ORG:
             return False
-        return candidate.tail.name in self.kb.maker_chain(self.kb.maker_of(candidate.head.name))
+        return candidate.tail.name in self.kb.makers_of(candidate.head.name)
 
     # Shared ---------------------------------------------------------------
 
@@ -268,9 +268,8 @@ class RelationScorer(TrainablePipe):
                 hashed = [hash_string(feature) for feature in features(article.context, candidate)]
                 keys.extend(hashed)
                 lengths.append(len(hashed))
-        if not lengths:
-            empty = numpy.zeros((0, len(RELATIONS) + len(STATUSES)), dtype="f")
-            return (empty, None) if not is_train else (None, None)
+        if not lengths:  # no candidate: nothing to score or learn from
+            return numpy.zeros((0, len(RELATIONS) + len(STATUSES)), dtype="f"), None
         inputs = (
             numpy.asarray(keys, dtype="uint64"),
             numpy.ones(len(keys), dtype="f"),

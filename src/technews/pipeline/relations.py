@@ -148,7 +148,7 @@ class RelationExtractor:
         org_starts: dict[str, list[int]],
         index: DocIndex,
     ) -> Relation | None:
-        chain = self.kb.maker_chain(self.kb.maker_of(product._.canonical))
+        chain = self.kb.makers_of(product._.canonical)
         for maker in chain:
             if maker in org_mentions:
                 tail = _nearest(product, org_mentions[maker], org_starts[maker], index)
