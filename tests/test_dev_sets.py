@@ -1,0 +1,51 @@
+"""The development and held-out sets follow ANNOTATION.md and match their texts."""
+
+from pathlib import Path
+
+import pytest
+
+from technews.scoring import LABELS, attach_texts, read_jsonl
+
+DEV = Path(__file__).resolve().parents[1] / "dev"
+NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news"
+STATUSES = {"current", "past", "planned", "rumored"}
+ARGUMENT_LABELS = {"made_by": ("PRODUCT", "ORG"), "partner_of": ("ORG", "ORG"), "owned_by": ("ORG", "ORG")}
+
+
+@pytest.fixture(scope="module", params=["gnad_dev.jsonl", "gnad_heldout.jsonl"])
+def articles(request):
+    if not NEWS.is_dir():
+        pytest.skip("the derStandard texts are not on this machine")
+    return attach_texts(list(read_jsonl(DEV / request.param)), NEWS)
+
+
+def test_spans_match_the_text_and_do_not_overlap(articles):
+    for article in articles:
+        end = 0
+        for entity in article["entities"]:
+            assert entity["label"] in LABELS
+            assert article["text"][entity["start"] : entity["end"]] == entity["text"], article["id"]
+            assert entity["start"] >= end, (article["id"], entity)
+            end = entity["end"]
+
+
+def test_relations_join_annotated_entities_of_the_right_labels(articles):
+    for article in articles:
+        labels: dict[str, set[str]] = {}
+        for entity in article["entities"]:  # a name may be the company in one place, its product in another
+            labels.setdefault(entity["canonical"], set()).add(entity["label"])
+        for relation in article["relations"]:
+            assert relation["status"] in STATUSES
+            assert relation["relation"] != "made_by" or relation["status"] == "current"
+            head_label, tail_label = ARGUMENT_LABELS[relation["relation"]]
+            assert head_label in labels.get(relation["head"], ()), (article["id"], relation)
+            brand_in_name = relation["relation"] == "made_by" and relation["head"].startswith(
+                relation["tail"]
+            )
+            assert brand_in_name or tail_label in labels.get(relation["tail"], ()), (article["id"], relation)
+
+
+def test_the_held_out_set_shares_no_article_with_the_development_set():
+    dev = {a["id"] for a in read_jsonl(DEV / "gnad_dev.jsonl")}
+    held_out = {a["id"] for a in read_jsonl(DEV / "gnad_heldout.jsonl")}
+    assert len(held_out) == 30 and not dev & held_out
