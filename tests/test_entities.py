@@ -26,6 +26,10 @@ def ents(nlp, text):
         ("Auf Android 5.x Lollipop läuft es.", ("Android 5.x Lollipop", "PRODUCT", "Android 5.x Lollipop")),
         ("Android Jelly Bean ist alt.", ("Android Jelly Bean", "PRODUCT", "Android Jelly Bean")),
         ("Nun Windows 10 Build 10565.", ("Windows 10 Build 10565", "PRODUCT", "Windows 10 Build 10565")),
+        # The tokenizer splits `3G` as a number and a unit; the model number keeps both.
+        ("Das iPhone 3G war langsam.", ("iPhone 3G", "PRODUCT", "iPhone 3G")),
+        # A service word after a known product names a service of it.
+        ("Wer WhatsApp Premium nutzt, zahlt.", ("WhatsApp Premium", "PRODUCT", "WhatsApp Premium")),
     ],
 )
 def test_product_grammar(nlp, text, expected):
@@ -153,6 +157,11 @@ def test_a_medium_named_after_its_cue_and_again_without(nlp):
         ("Heuer machte das Unternehmen Umsätze wie nie.", []),
         ("Wenn ein Start-up Investoren findet, wächst es.", []),
         ("Bisher hat das Unternehmen Förderungen erhalten.", []),
+        # A list of names after one cue.
+        (
+            "Betroffen sind die Marken Opel, Peugeot und Citroën.",
+            [("Opel", "ORG", "Opel"), ("Peugeot", "ORG", "Peugeot"), ("Citroën", "ORG", "Citroën")],
+        ),
     ],
 )
 def test_a_name_after_a_noun_for_an_organization(nlp, text, expected):
@@ -264,3 +273,25 @@ def test_truncated_compounds(nlp):
         ("Facebook", "PRODUCT", "Facebook"),
         ("WhatsApp", "PRODUCT", "WhatsApp"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A chain named by its shops, also in a truncated coordination.
+        ("Es gibt das bei Hofer- und Lidl-Filialen.", [("Hofer", "ORG", "Hofer"), ("Lidl", "ORG", "Lidl")]),
+        ("Neu in allen Interspar-Märkten.", [("Interspar", "ORG", "Interspar")]),
+        # A group named with a hyphen is one name.
+        ("Der Händler gehört der Huber-Gruppe.", [("Huber-Gruppe", "ORG", "Huber-Gruppe")]),
+        # A party: a capitalised adjective before a party noun, its base form the canonical name.
+        (
+            "Sie koaliert mit der Liberalen Volkspartei.",
+            [("Liberalen Volkspartei", "ORG", "Liberale Volkspartei")],
+        ),
+        # Generic words before such nouns are no names; a sentence's first word is no adjective.
+        ("Es gibt das in Elektro- und Super-Märkten.", []),
+        ("Große Volksparteien verlieren.", []),
+    ],
+)
+def test_organizations_named_in_compounds(nlp, text, expected):
+    assert ents(nlp, text) == expected

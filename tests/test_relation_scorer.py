@@ -3,20 +3,36 @@
 from pathlib import Path
 
 import pytest
+import spacy
 
+import technews
 from tests.conftest import article_relations as relations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SCORER = "technews_relation_scorer"
 
 
-def test_the_model_adds_a_maker_named_through_a_pronoun_in_the_next_sentence(nlp):
+def test_a_maker_named_through_a_pronoun(nlp):
     # `Entworfen hat Google den Chip selbst, gefertigt wird er jedoch von Samsung.`
     text = (EXAMPLES / "pixel_tensor.txt").read_text(encoding="utf-8")
-    with nlp.select_pipes(disable=["technews_relation_scorer"]):
-        assert ("Tensor G3", "made_by", "Samsung", "current") not in relations(nlp, text)
     assert ("Tensor G3", "made_by", "Samsung", "current") in relations(nlp, text)
-    added = [r for r in nlp(text)._.relations if r.rule == "model" and r.tail_name == "Samsung"]
-    assert added and all(r.score >= 0.9 for r in added)  # the config's threshold
+
+
+def test_the_model_adds_a_maker_the_rules_miss(nlp):
+    # No trigger, no maker in the knowledge base: the model reads `stellt den Q6 vor`.
+    text = "Der Autobauer Audi stellt den Q6 vor. Die Batterien kommen aus China."
+    with nlp.select_pipes(disable=["technews_relation_scorer"]):
+        assert ("Q6", "made_by", "Audi", "current") not in relations(nlp, text)
+    assert ("Q6", "made_by", "Audi", "current") in relations(nlp, text)
+    added = [r for r in nlp(text)._.relations if r.rule == "model"]
+    assert added and all(r.score >= 0.98 for r in added)  # the config's threshold
+
+
+def test_the_config_sets_the_threshold_of_a_saved_pipeline():
+    strict = spacy.load(technews.default_model_path(), config={"components": {SCORER: {"threshold": 1.0}}})
+    assert strict.get_pipe(SCORER).cfg["threshold"] == 1.0
+    text = "Der Autobauer Audi stellt den Q6 vor. Die Batterien kommen aus China."
+    assert not [r for r in strict(text)._.relations if r.rule == "model"]
 
 
 def test_a_partner_named_by_a_description_in_another_sentence(nlp):
@@ -55,6 +71,10 @@ def test_each_status(nlp, text, status):
         # Negation and denial.
         "Es gibt keine Kooperation zwischen Huawei und Leica mehr.",
         "Xiaomi dementiert eine Partnerschaft mit Zeiss.",
+        # Authorities settle cases, rivals compete.
+        "Volkswagen verhandelt mit der US-Umweltbehörde EPA über eine Strafe.",
+        "Eine Vereinbarung zwischen General Motors und der NHTSA sieht eine Strafe vor.",
+        "Nach Verhandlungen mit Labels startet Apple seinen Spotify-Konkurrenten.",
     ],
 )
 def test_hard_negatives_give_no_partner_or_owner(nlp, text):

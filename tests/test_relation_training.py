@@ -32,10 +32,10 @@ def test_the_scorer_learns_a_maker_named_only_in_the_next_sentence():
     )
     # A contract manufacturer named in the next sentence: no rule of the tiny pipeline sees it.
     train = [
-        article(f"Das Pixel {n} ist da. Gebaut wird es von Samsung.", f"Pixel {n}", "Samsung")
+        article(f"Das Pixel {n} ist da. Samsung fertigt es in Vietnam.", f"Pixel {n}", "Samsung")
         for n in range(1, 11)
     ]
-    held_out = [article("Das Pixel 11 ist da. Gebaut wird es von Samsung.", "Pixel 11", "Samsung")]
+    held_out = [article("Das Pixel 11 ist da. Samsung fertigt es in Vietnam.", "Pixel 11", "Samsung")]
     train_examples, held_out_examples = examples(nlp, train), examples(nlp, held_out)
     scorer = nlp.get_pipe(SCORER)
     scorer.initialize(lambda: train_examples)
@@ -43,7 +43,7 @@ def test_the_scorer_learns_a_maker_named_only_in_the_next_sentence():
     assert relation_f1(scorer, held_out_examples) == 0.0
     history = train_scorer(nlp, train_examples, held_out_examples, max_epochs=5)
     assert history[-1][1] == 1.0
-    found = nlp("Das Pixel 40 ist da. Gebaut wird es von Samsung.")._.relations
+    found = nlp("Das Pixel 40 ist da. Samsung fertigt es in Vietnam.")._.relations
     assert {(r.head_name, r.relation, r.tail_name, r.rule) for r in found} == {
         ("Pixel 40", "made_by", "Samsung", "model")
     }

@@ -61,6 +61,16 @@ def test_partner_of_status(nlp, text, status):
     assert relation == "partner_of" and found == status
 
 
+def test_a_rival_is_no_partner(nlp):
+    text = "In Kooperation mit Leica baut Xiaomi einen Huawei-Konkurrenten."
+    assert relations(nlp, text) == {("Leica", "partner_of", "Xiaomi", "current")}
+
+
+def test_a_past_tense_beside_an_apposition_is_not_the_partnership_s(nlp):
+    text = "Leica, seit Jahren Partner von Xiaomi, hatte das schon angedeutet."
+    assert relations(nlp, text) == {("Leica", "partner_of", "Xiaomi", "current")}
+
+
 def test_confirmation_outweighs_earlier_rumours(nlp):
     text = (
         "Es gab Gerüchte um eine Zusammenarbeit von Leica und Xiaomi. "
@@ -98,6 +108,44 @@ def test_owned_by_in_either_word_order(nlp, text):
     assert relations(nlp, text) == {("Beats", "owned_by", "Apple", "current")}
 
 
+def test_owned_by_from_a_sale(nlp):
+    text = "Nach dem Verkauf von Beats an Apple stieg der Umsatz."
+    assert relations(nlp, text) == {("Beats", "owned_by", "Apple", "current")}
+
+
+def test_listed_brands_belong_to_the_organization_named_beside_them(nlp):
+    text = (
+        "Der Autokonzern Stellantis ruft Wagen zurück. Betroffen sind Modelle der Marken "
+        "Opel, Peugeot und Citroën, teilte der Konzern mit."
+    )
+    assert relations(nlp, text) == {
+        (brand, "owned_by", "Stellantis", "current") for brand in ("Opel", "Peugeot", "Citroën")
+    }
+
+
+def test_listed_owners_own_the_organization_before_them(nlp):
+    assert relations(nlp, "Die Redmi-Eigentümer Xiaomi und Leica sind zufrieden.") == {
+        ("Redmi", "owned_by", "Xiaomi", "current"),
+        ("Redmi", "owned_by", "Leica", "current"),
+    }
+
+
+def test_former_owners_of_the_organization_the_article_is_about(nlp):
+    text = (
+        "Die Handymarke Honor wächst. Honor verkauft mehr Geräte als je zuvor. "
+        "Das freut auch den Alteigentümer Huawei."
+    )
+    assert relations(nlp, text) == {("Honor", "owned_by", "Huawei", "past")}
+
+
+def test_a_chain_named_by_its_shops_belongs_to_the_one_organization_beside_it(nlp):
+    assert relations(nlp, "Der Händler Rewe bietet das in Billa- und Merkur-Märkten an.") == {
+        ("Billa", "owned_by", "Rewe", "current"),
+        ("Merkur", "owned_by", "Rewe", "current"),
+    }
+    assert relations(nlp, "Xiaomi und Huawei verkaufen auch in Hofer-Filialen.") == set()
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -105,10 +153,43 @@ def test_owned_by_in_either_word_order(nlp, text):
         "Xiaomi hat keine Kooperation mit Leica.",
         "Leica hat sich wohl für einen anderen Handy-Partner als Huawei entschieden.",
         "Xiaomi und Huawei stellen neue Geräte vor.",
+        # An authority settles a case: no partner.
+        "Google führt seit Monaten Verhandlungen mit der EU.",
     ],
 )
 def test_hard_negatives_give_no_relation(nlp, text):
     assert relations(nlp, text) == set()
+
+
+def with_products(nlp, text, products):
+    """Relations of ``text`` as if a trained NER had marked the token spans ``products``."""
+    from spacy.tokens import Span
+
+    doc = nlp.make_doc(text)
+    doc.ents = [Span(doc, start, end, label="PRODUCT") for start, end in products]
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return {(r.head_name, r.relation, r.tail_name) for r in doc._.relations}
+
+
+def test_made_by_from_a_participle_and_von(nlp):
+    text = "Das Mate 40 Pro wird vom Auftragsfertiger Foxconn gebaut."
+    assert ("Mate 40 Pro", "made_by", "Foxconn", "current") in relations(nlp, text)
+    # A pronoun in the participle's clause stands for the product before it.
+    text = "Entworfen hat Huawei das Mate 40 Pro, gebaut wird es vom Auftragsfertiger Foxconn."
+    assert ("Mate 40 Pro", "made_by", "Foxconn", "current") in relations(nlp, text)
+    # Else only the product of the participle's clause.
+    text = "Das Mate 40 Pro ist beliebt, die Hülle wird von Leica gefertigt."
+    assert ("Mate 40 Pro", "made_by", "Leica", "current") not in relations(nlp, text)
+
+
+def test_made_by_the_maker_the_article_is_about(nlp):
+    text = "Der Kamerahersteller Canon zeigt Neues. So hat Canon nun die G7 X und das iPhone im Blick."
+    # `G7 X` is unknown, so Canon's; the iPhone's maker is known and not named.
+    assert with_products(nlp, text, [(11, 13), (15, 16)]) == {("G7 X", "made_by", "Canon")}
+    # Not when another organization is named as often.
+    text = "Der Kamerahersteller Canon zeigt die G7 X neu. Canon und Leica werben, Leica mit Plakaten."
+    assert with_products(nlp, text, [(5, 7)]) == set()
 
 
 def test_threshold_drops_weaker_relations():

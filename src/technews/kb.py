@@ -19,6 +19,10 @@ from spacy.util import registry
 KB_FILES = ("organizations", "product_lines", "products", "places", "people")
 
 
+# Sectors of companies that make products (`Xiaomi 12 Ultra`, `Leica M11`).
+MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
+
+
 @dataclass(frozen=True)
 class Organization:
     name: str

@@ -40,6 +40,7 @@ class ProductGrammarWords:
     suffixes: frozenset[str]
     numbered_suffixes: frozenset[str]
     codenames: frozenset[tuple[str, ...]]
+    service_words: frozenset[str]
     coordinators: frozenset[str]
     model: re.Pattern
     not_model: re.Pattern
@@ -56,6 +57,7 @@ def product_grammar_words() -> ProductGrammarWords:
         suffixes=frozenset(data["suffixes"]),
         numbered_suffixes=frozenset(data["numbered_suffixes"]),
         codenames=frozenset(tuple(name.split()) for name in data["codenames"]),
+        service_words=frozenset(data["service_words"]),
         coordinators=frozenset(data["coordinators"]),
         model=re.compile("|".join(f"(?:{p})" for p in data["model_patterns"])),
         not_model=re.compile("|".join(f"(?:{p})" for p in data["not_models"])),
@@ -76,6 +78,10 @@ class RoleCues:
     organization_cues: tuple[str, ...]
     product_cues: tuple[str, ...]
     product_name_heads: frozenset[str]
+    org_name_heads: frozenset[str]
+    org_compound_names: frozenset[str]
+    party_endings: tuple[str, ...]
+    generic_prefixes: frozenset[str]
     name_non_starts: frozenset[str]
 
     def is_person_title(self, word: str) -> bool:
@@ -111,5 +117,9 @@ def role_cues() -> RoleCues:
         organization_cues=tuple(data["media_cues"] + data["org_cues"]),
         product_cues=tuple(data["product_cues"]),
         product_name_heads=frozenset(data["product_name_heads"]),
+        org_name_heads=frozenset(data["org_name_heads"]),
+        org_compound_names=frozenset(data["org_compound_names"]),
+        party_endings=tuple(data["party_endings"]),
+        generic_prefixes=frozenset(data["generic_prefixes"]),
         name_non_starts=frozenset(data["name_non_starts"]),
     )

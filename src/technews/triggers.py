@@ -21,7 +21,7 @@ class TriggerHit:
     """A trigger found in a sentence: its relation and the token range it covers."""
 
     relation: str
-    direction: str  # "symmetric", "subsidiary_first" or "owner_first"
+    direction: str  # "symmetric", or an owned_by direction of the lexicon ("owner_first", ...)
     start: int
     end: int
 
@@ -30,6 +30,8 @@ class TriggerHit:
 class TriggerLexicon:
     triggers: tuple[tuple[str, str, Trigger], ...]  # (relation, direction, trigger)
     status_cues: dict[str, tuple[Trigger, ...]]
+    not_partners: frozenset[str] = frozenset()  # `Spotify-Konkurrent`: a rival, not a partner
+    maker_participles: frozenset[str] = frozenset()  # `gefertigt ... von Samsung`
 
     def find_triggers(self, sent: Span) -> list[TriggerHit]:
         words, present = _words(sent)
@@ -97,7 +99,7 @@ def load_trigger_lexicon(path: Path | None = None) -> TriggerLexicon:
     for direction, phrases in data["owned_by"].items():
         triggers += [("owned_by", direction, _phrase(t)) for t in phrases]
     cues = {cue: tuple(_phrase(t) for t in phrases) for cue, phrases in data["status"].items()}
-    return TriggerLexicon(tuple(triggers), cues)
+    return TriggerLexicon(tuple(triggers), cues, frozenset(data["not_partners"]), frozenset(data["made_by"]))
 
 
 @registry.misc("technews.trigger_lexicon.v1")

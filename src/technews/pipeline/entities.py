@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from technews.kb import KnowledgeBase
+from technews.kb import MAKER_SECTORS, KnowledgeBase
 from technews.lexicon import (
     ProductGrammarWords,
     common_nouns,
@@ -42,10 +42,10 @@ CUE_SOURCES = frozenset({"person_cue", "org_cue", "product_cue"})
 NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "ität", "tion")
 INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einen", "einem", "einer", "eines", "kein", "keine"})
 
-# Companies whose name can start a product name (`Xiaomi 12 Ultra`, `Leica M11`).
-MAKER_SECTORS = frozenset({"smartphones", "computers", "cameras", "audio", "chips", "cars", "games"})
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
+TRUNCATION_COORDINATORS = frozenset({"und", "oder", "sowie", ","})
+ADJECTIVE_ENDINGS = ("e", "en", "er", "es")
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,7 @@ class EntityRecognizer:
             *self._cued_people(doc),
             *self._cued_organizations(doc),
             *self._cued_products(doc),
+            *self._compound_organizations(doc),
         ]
         return candidates
 
@@ -192,6 +193,8 @@ class EntityRecognizer:
         for match_id, start, end in self.matchers[table](doc):
             canonical = doc.vocab.strings[match_id]
             also_org = table == "product" and products[canonical].also_org
+            if table == "product" and end < len(doc) and doc[end].text in self.words.service_words:
+                canonical, end, also_org = f"{canonical} {doc[end].text}", end + 1, False  # `iTunes Radio`
             yield Candidate(start, end, label, canonical, table, also_org)
 
     def _grammar_products(self, doc: Doc) -> Iterator[Candidate]:
@@ -257,36 +260,77 @@ class EntityRecognizer:
                 continue
             if self.cues.is_product_noun(token.text):
                 yield from self._apposition(doc, _compound_start(doc, token.i), token.i + 1, "PRODUCT", 3)
+            if self._names_head(doc, token.i, self.cues.product_name_heads):
+                yield Candidate(token.i, token.i + 1, "PRODUCT", token.text, "product_cue")
+
+    def _compound_organizations(self, doc: Doc) -> Iterator[Candidate]:
+        """`Hofer-Filialen` and `Billa- und Penny-Märkten`: a chain's name before a hyphen and
+        a noun for its shops; `Huber-Gruppe`: a name and a hyphen before `Gruppe`, one name;
+        `Liberale Volkspartei`: a capitalised adjective before a party noun."""
+        for token in doc[:-1]:
+            if not token.text[:1].isupper():
+                continue
+            if self._names_head(doc, token.i, self.cues.org_name_heads):
+                yield Candidate(token.i, token.i + 1, "ORG", token.text, "org_cue")
             if (
                 token.i + 2 < len(doc)
                 and _hyphen_joined(doc, token.i)
-                and doc[token.i + 2].text in self.cues.product_name_heads
+                and doc[token.i + 2].text in self.cues.org_compound_names
                 and self._name_part(token)
                 and self._is_new_name([token])
             ):
-                yield Candidate(token.i, token.i + 1, "PRODUCT", token.text, "product_cue")
+                yield Candidate(
+                    token.i, token.i + 3, "ORG", joined_text(doc, token.i, token.i + 3), "org_cue"
+                )
+            if (
+                token.lower_.endswith(self.cues.party_endings)
+                and token.i > 0
+                and _is_name_adjective(doc[token.i - 1])
+            ):
+                adjective = doc[token.i - 1].text  # `der Liberalen Volkspartei`: `Liberale`
+                base = adjective[:-1] if adjective.endswith("en") else adjective
+                yield Candidate(token.i - 1, token.i + 1, "ORG", f"{base} {token.text}", "org_cue")
+
+    def _names_head(self, doc: Doc, i: int, heads: frozenset[str]) -> bool:
+        """Whether token ``i`` is a name written before a hyphen and one of ``heads``
+        (`Photos-App`), also as the truncated first part of a coordination (`Billa- und`)."""
+        if i + 2 >= len(doc) or doc[i + 1].text != "-" or doc[i].whitespace_:
+            return False
+        if not (self._name_part(doc[i]) and self._is_new_name([doc[i]])):
+            return False
+        if not doc[i + 1].whitespace_:
+            return doc[i + 2].text in heads
+        # `Billa- und Penny-Märkten`: the next part of the coordination names the head.
+        return doc[i + 2].lower_ in TRUNCATION_COORDINATORS and self._names_head(doc, i + 3, heads)
 
     def _apposition(
         self, doc: Doc, cue_start: int, start: int, label: str, longest: int
     ) -> Iterator[Candidate]:
         """The name right after a cue noun, unless the noun phrase is indefinite (`wenn ein
-        Start-up Förderungen bekommt`) or the words are everyday nouns (`das Unternehmen Umsätze`)."""
+        Start-up Förderungen bekommt`) or the words are everyday nouns (`das Unternehmen Umsätze`);
+        for organizations, each name of a list after it."""
         if _after_indefinite(doc, cue_start):
             return
-        end = start
-        while end < min(start + longest, len(doc)) and self._name_part(
-            doc[end], allow_digits=True, continues=end > start
-        ):
-            end += 1
-        if end > start and self._is_new_name(doc[start:end]):
+        while True:
+            end = start
+            while end < min(start + longest, len(doc)) and self._name_part(
+                doc[end], allow_digits=True, continues=end > start
+            ):
+                end += 1
+            if end == start or not self._is_new_name(doc[start:end]):
+                return
             yield Candidate(start, end, label, joined_text(doc, start, end), f"{label.lower()}_cue")
+            # `die Marken Opel, Peugeot und Citroën`: a list of names after one cue.
+            if label != "ORG" or end + 1 >= len(doc) or doc[end].lower_ not in TRUNCATION_COORDINATORS:
+                return
+            start = end + 1
 
     def _is_new_name(self, tokens: Iterable[Token]) -> bool:
-        """Not only everyday nouns, abstract nouns or words of the product grammar."""
+        """Not only everyday nouns, abstract nouns, generic prefixes or words of the product grammar."""
         words = [t.text for t in tokens]
-        grammar = self.words.suffixes | self.words.series
+        generic = self.words.suffixes | self.words.series | self.cues.generic_prefixes
         return bool(words) and not all(
-            w in self.common_nouns or w.endswith(NOUN_ENDINGS) or w in grammar for w in words
+            w in self.common_nouns or w.endswith(NOUN_ENDINGS) or w in generic for w in words
         )
 
     def _name_end(self, doc: Doc, i: int, hyphenated: bool = True) -> int | None:
@@ -399,6 +443,19 @@ def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: Knowled
 def _named_matches(doc: Doc, matcher: PhraseMatcher) -> Iterator[tuple[str, int, int]]:
     for match_id, start, end in matcher(doc):
         yield doc.vocab.strings[match_id], start, end
+
+
+def _is_name_adjective(token: Token) -> bool:
+    """`Liberalen` in `der Liberalen Volkspartei`: an adjective capitalised inside a
+    sentence, so part of a name (at a sentence's start every word is capitalised)."""
+    return (
+        token.is_alpha
+        and token.text[:1].isupper()
+        and token.i > 0
+        and token.doc[token.i - 1].text not in SENTENCE_PUNCTUATION
+        and not token.is_stop
+        and token.lower_.endswith(ADJECTIVE_ENDINGS)
+    )
 
 
 def _looks_like_name_part(token) -> bool:

@@ -69,6 +69,8 @@ def _read_product(
     if not has_model and not (line.standalone and not line.is_brand):
         return None
     i += has_model
+    if has_model and _attached_letters(doc, i):
+        i += 1  # `iPhone 3G`: the tokenizer splits `3G` as a number and a unit
     while i < len(doc) and (doc[i].text in words.suffixes or _suffix_version(doc, i, words)):
         i += 1
     i += _codename_length(doc, i, words)
@@ -81,6 +83,18 @@ def _read_product(
 
 def _model_at(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
     return i < len(doc) and words.is_model(doc[i].text)
+
+
+def _attached_letters(doc: Doc, i: int) -> bool:
+    """One or two capitals written onto the model number before them (`3G`)."""
+    return (
+        i < len(doc)
+        and not doc[i - 1].whitespace_
+        and doc[i - 1].text.isdigit()
+        and doc[i].is_alpha
+        and doc[i].is_upper
+        and len(doc[i]) <= 2
+    )
 
 
 def _year_at(doc: Doc, i: int) -> bool:

@@ -29,7 +29,7 @@ NEARBY_SENTENCES = 3  # a product pairs with the organizations named this close 
 ARTICLE_ORGS = 5  # and with the article's most mentioned ones, wherever they are
 MAX_BETWEEN = 10  # tokens between a pair in one sentence that are read word by word
 COORDINATORS = frozenset({"und", "oder", "sowie", "bzw.", ",", "&", "/"})
-STATUS_CUES = ("past", "planned", "rumored", "rumored_weak", "confirmed", "negated")
+STATUS_CUES = ("past", "past_in_clause", "planned", "rumored", "rumored_weak", "confirmed", "negated")
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from technews.pipeline.relation_features import (
     candidates,
     features,
 )
-from technews.pipeline.relations import STATUS_OF_CUE, Relation, sentence_offsets
+from technews.pipeline.relations import STATUS_OF_CUE, Relation, can_partner, sentence_offsets
 from technews.scoring import names_by_canonical, same_relation
 from technews.triggers import TriggerLexicon
 
@@ -145,6 +145,8 @@ class RelationScorer(TrainablePipe):
             for relation in ALLOWED[candidate.kind][1:]:
                 none_probability[(relation, candidate.head.span, candidate.tail.span)] = float(probs[0])
             best = int(probs.argmax())
+            if RELATIONS[best] == "partner_of" and not self._may_partner(article, candidate):
+                continue
             if RELATIONS[best] != "none" and probs[best] >= self.cfg["threshold"]:
                 added.append(self._relation(article, candidate, RELATIONS[best], float(probs[best]), row))
         found: dict[tuple, Relation] = {}
@@ -154,6 +156,10 @@ class RelationScorer(TrainablePipe):
         for relation in sorted(added, key=lambda r: -r.score):
             found.setdefault(_mention_key(relation), relation)  # the rules' verdict on a pair stands
         return sorted(found.values(), key=lambda r: (r.head.start, r.tail.start, r.relation))
+
+    def _may_partner(self, article: ScoredArticle, candidate: PairCandidate) -> bool:
+        context = article.context
+        return all(can_partner(arg, context.kb, context.triggers) for arg in (candidate.head, candidate.tail))
 
     def _relation(
         self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats2d
@@ -182,6 +188,21 @@ class RelationScorer(TrainablePipe):
         return Relation(
             head, tail, candidate.head.name, candidate.tail.name, relation, status, evidence, score, "model"
         )
+
+    # Serialization: the weights only. `threshold` and `veto` come from the config, so that
+    # a config (or `spacy.load(..., config=...)`) sets them, not the values saved with it.
+
+    def to_disk(self, path, *, exclude=tuple()):
+        super().to_disk(path, exclude=[*exclude, "cfg"])
+
+    def from_disk(self, path, *, exclude=tuple()) -> RelationScorer:
+        return super().from_disk(path, exclude=[*exclude, "cfg"])
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return super().to_bytes(exclude=[*exclude, "cfg"])
+
+    def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> RelationScorer:
+        return super().from_bytes(bytes_data, exclude=[*exclude, "cfg"])
 
     # Training -------------------------------------------------------------
 

@@ -3,12 +3,19 @@
 - made_by: a product's maker from the knowledge base (its line or brand), when
   the article names that maker or the brand is part of the product's name;
   otherwise a genitive (`Googles Pixel 6`) or `von` right next to the product.
+  A product nothing else links to a maker belongs to the maker the article is
+  about (`Canon zeigt neue Kameras ... die G7 X`), unless the knowledge base names
+  another.
 - partner_of, owned_by: a trigger of the lexicon (`Kooperation`, `Tochter`,
   `übernimmt`) with two organizations in the sentence, descriptions resolved
   by ``technews_references`` counted; a trigger whose partner is introduced in
-  the next sentence (`setzt auf einen großen Namen. ... die Firma Hasselblad`).
+  the next sentence (`setzt auf einen großen Namen. ... die Firma Hasselblad`);
+  lists after a trigger (`die Marken Opel, Peugeot und Citroën`, `die Alteigentümer
+  Bosch und Siemens`); a chain named by its shops (`Billa-Märkte`) and the one
+  organization beside it.
 - status from the sentence's cues; negated triggers (`keine Kooperation`,
-  `einen anderen Partner`) and comparisons (`das Apple der Kamera-Welt`) give nothing.
+  `einen anderen Partner`), comparisons (`das Apple der Kamera-Welt`), authorities
+  and rivals (`Spotify-Konkurrent`) give no partner.
 
 Mention-level results go to ``doc._.relations``; ``technews.extract`` merges
 them into one relation per article.
@@ -25,8 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
-from technews.kb import KnowledgeBase
-from technews.lexicon import description_heads
+from technews.kb import MAKER_SECTORS, KnowledgeBase
+from technews.lexicon import description_heads, role_cues
 from technews.pipeline.doc_index import DocIndex
 from technews.triggers import TriggerHit, TriggerLexicon
 
@@ -38,10 +45,19 @@ STATUS_WINDOW = 8  # tokens around a trigger where a cue outside its clause stil
 # Cue kinds in the order they decide, and the status each gives.
 STATUS_OF_CUE = {
     "past": "past",
+    "past_in_clause": "past",
     "planned": "planned",
     "rumored_weak": "rumored",
     "confirmed": "current_confirmed",
 }
+OBJECT_PRONOUNS = frozenset({"er", "sie", "es"})  # a product named earlier in the sentence
+LIST_COORDINATORS = frozenset({",", "und", "sowie", "oder"})
+# owned_by triggers followed by a list of children or of owners (relations.json).
+LISTED_DIRECTIONS = frozenset({"children_listed", "owners_listed"})
+# Makers an article may be about, and the nouns that introduce one (`Elektronikhersteller Canon`).
+ARTICLE_MAKER_SECTORS = MAKER_SECTORS | {"software", "internet"}
+MAKER_NOUNS = ("hersteller", "konzern", "firma", "unternehmen", "start-up", "startup", "entwickler")
+CLAUSE_ONLY_CUES = frozenset({"past_in_clause"})
 COMPARISON_BEFORE = frozenset({"das", "der", "die", "ein", "eine"})
 COMPARISON_AFTER = frozenset({"der", "des", "unter"})
 # Confidence of each rule; the config's threshold drops what falls below it.
@@ -49,8 +65,13 @@ RULE_SCORES = {
     "maker_named": 0.95,
     "brand_in_name": 0.9,
     "context": 0.7,
+    "article_maker": 0.6,
+    "participle": 0.8,
     "trigger": 0.8,
     "next_sentence": 0.6,
+    "listed": 0.8,
+    "topic": 0.6,
+    "shops": 0.6,
 }
 
 
@@ -119,10 +140,16 @@ class RelationExtractor:
         self.triggers = triggers
         self.threshold = threshold
         self.introducers = description_heads()
+        self.shop_heads = role_cues().org_name_heads
 
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex.of(doc)
-        relations = [*self.made_by(doc, index), *self.between_orgs(doc, index)]
+        relations = [
+            *self.made_by(doc, index),
+            *self.makers_by_participle(doc, index),
+            *self.between_orgs(doc, index),
+            *self.shop_chains(doc, index),
+        ]
         doc._.relations = [r for r in relations if r.score >= self.threshold]
         return doc
 
@@ -134,12 +161,71 @@ class RelationExtractor:
             if ent.label_ == "ORG":
                 org_mentions.setdefault(ent._.canonical, []).append(ent)
         org_starts = {name: [m.start for m in mentions] for name, mentions in org_mentions.items()}
+        leader = self._leading_maker(doc, org_mentions)
         for product in (ent for ent in index.entities if ent.label_ == "PRODUCT"):
             relation = self._listed_maker(product, org_mentions, org_starts, index) or self._context_maker(
                 doc, product, index
             )
+            if relation is None and leader is not None and not self.kb.makers_of(product._.canonical):
+                # `Canon hat neue Kameras vorgestellt ... Die G5 X`: the article's maker.
+                tail = _nearest(product, org_mentions[leader], org_starts[leader], index)
+                relation = self._made_by(product, tail, leader, "article_maker", index)
             if relation:
                 yield relation
+
+    def _leading_maker(self, doc: Doc, org_mentions: dict[str, list[Span]]) -> str | None:
+        """The maker an article is about: named more often than any other organization, at
+        least twice, and known as a maker or introduced as one (`Elektronikhersteller Canon`)."""
+        name = _most_named(org_mentions)
+        if name is None:
+            return None
+        org = self.kb.organizations.get(name)
+        if org is not None and org.sector in ARTICLE_MAKER_SECTORS:
+            return name
+        return name if any(self._introduced_as_maker(doc, ent) for ent in org_mentions[name]) else None
+
+    def _introduced_as_maker(self, doc: Doc, ent: Span) -> bool:
+        before = doc[max(0, ent.start - 4) : ent.start]
+        return any(token.lower_.endswith(MAKER_NOUNS) for token in before)
+
+    def makers_by_participle(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
+        """`gefertigt wird er jedoch von Samsung`, `wird von Foxconn hergestellt`: the product of
+        the clause (named, described or a pronoun) is made by the organization after `von`."""
+        products: dict[int, list[Span]] = {}
+        for ent in index.entities:
+            if ent.label_ == "PRODUCT":
+                products.setdefault(index.sentence_of[ent.start], []).append(ent)
+        named_by: dict[tuple[int, int], str] = {}
+        for ref in doc._.references or []:
+            if ref.label == "PRODUCT" and len(ref.targets) == 1:
+                span = doc[ref.start : ref.end]
+                products.setdefault(index.sentence_of[ref.start], []).append(span)
+                named_by[(span.start, span.end)] = ref.targets[0]
+        for token in doc:
+            if token.lower_ not in self.triggers.maker_participles:
+                continue
+            clause = _clause(index.sentence(token.i), token.i, token.i + 1)
+            maker = _maker_after_von(clause, index, self.introducers)
+            in_sentence = products.get(index.sentence_of[token.i], [])
+            in_clause = [p for p in in_sentence if clause.start <= p.start < clause.end]
+            if not in_clause and any(t.lower_ in OBJECT_PRONOUNS for t in clause):
+                # `Entworfen hat Google den Chip, gefertigt wird er von Samsung`: `er` is the chip.
+                in_clause = [p for p in in_sentence if p.end <= clause.start]
+            if maker is None or not in_clause:
+                continue  # not `das iPhone ist beliebt, die Hülle wird von Spigen gefertigt`
+            product = min(in_clause, key=lambda p: abs(p.start - token.i))
+            name = named_by.get((product.start, product.end), product._.canonical)
+            yield Relation(
+                product,
+                maker,
+                name,
+                maker._.canonical,
+                "made_by",
+                "current",
+                sentence_offsets(index.sentence(token.i)),
+                RULE_SCORES["participle"],
+                "participle",
+            )
 
     def _listed_maker(
         self,
@@ -227,7 +313,11 @@ class RelationExtractor:
         distinct = list({arg.name: arg for arg in args}.values())
         if len(distinct) == 1 and following:
             introduced = self._introduced_org(following[0])
-            if introduced and introduced.name != distinct[0].name:
+            if (
+                introduced
+                and introduced.name != distinct[0].name
+                and can_partner(introduced, self.kb, self.triggers)
+            ):
                 yield Relation(
                     distinct[0].span,
                     introduced.span,
@@ -240,8 +330,9 @@ class RelationExtractor:
                     "next_sentence",
                 )
             return
-        groups = {arg.group for arg in distinct}
-        for first, second in combinations(distinct, 2):
+        parties = [arg for arg in distinct if can_partner(arg, self.kb, self.triggers)]
+        groups = {arg.group for arg in parties}
+        for first, second in combinations(parties, 2):
             if len(groups) > 1 and first.group is not None and first.group == second.group:
                 continue  # `beide Hersteller ... mit der Telekom`: each with the Telekom
             yield Relation(
@@ -259,6 +350,9 @@ class RelationExtractor:
     def _ownership(
         self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str
     ) -> Iterator[Relation]:
+        if hit.direction in LISTED_DIRECTIONS:
+            yield from self._listed_ownership(doc, sent, hit, args, status)
+            return
         # Arguments inside a split trigger count as before it: `gehört Beats zu Apple`.
         before = [a for a in args if a.span.start < hit.end]
         after = [a for a in args if a.span.start >= hit.end]
@@ -272,17 +366,61 @@ class RelationExtractor:
         if child.name in self.kb.maker_chain(parent.name)[1:]:
             # The knowledge base knows the direction better than word order.
             child, parent = parent, child
-        yield Relation(
-            child.span,
-            parent.span,
-            child.name,
-            parent.name,
-            "owned_by",
-            status,
-            sentence_offsets(sent),
-            RULE_SCORES["trigger"],
-            "trigger",
-        )
+        yield _owned_by(child, parent, status, sent, "trigger")
+
+    def shop_chains(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
+        """`Rewe bietet es in Billa-Märkten an`: a chain named by its shops belongs to the one
+        other organization of the sentence, the one that runs them."""
+        for number, sent in enumerate(index.sentences):
+            orgs = [ent for ent in index.entities_by_sentence[number] if ent.label_ == "ORG"]
+            chains = [ent for ent in orgs if self._names_shops(doc, ent.end)]
+            owners = {ent._.canonical: ent for ent in orgs if ent not in chains}
+            if not chains or len(owners) != 1:
+                continue
+            ((owner_name, owner),) = owners.items()
+            for chain in chains:
+                yield _owned_by(
+                    Argument(chain, chain._.canonical), Argument(owner, owner_name), "current", sent, "shops"
+                )
+
+    def _names_shops(self, doc: Doc, end: int) -> bool:
+        """Whether the name ending at token ``end`` is followed by `-Märkte` (or `- und Penny-Märkte`)."""
+        if end + 1 >= len(doc) or doc[end].text != "-":
+            return False
+        following = doc[end + 1]
+        if following.text in self.shop_heads:
+            return True
+        return following.lower_ in LIST_COORDINATORS and self._names_shops(doc, end + 3)
+
+    def _listed_ownership(
+        self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str
+    ) -> Iterator[Relation]:
+        """`die Marken Opel, Peugeot und Citroën, teilte der Konzern mit`: each listed name
+        belongs to the organization named elsewhere in the sentence; `Redmi-Eigentümer Xiaomi`,
+        `die Alteigentümer Bosch und Siemens`: the listed names own the organization named
+        before them, or else the one the article is most about."""
+        listed = _listed_after(hit.end, args)
+        names = {arg.name for arg in listed}
+        others = [arg for arg in args if arg.name not in names]
+        before = [arg for arg in others if arg.span.start < hit.start]
+        nearest = before[-1:] or others[:1]  # the last one before the trigger, else the first after
+        other, rule = (nearest[0], "listed") if nearest else (None, "topic")
+        if other is None and hit.direction == "owners_listed":
+            other, rule = self._article_topic(doc, names), "topic"
+        if not listed or other is None:
+            return
+        for arg in listed:
+            child, parent = (arg, other) if hit.direction == "children_listed" else (other, arg)
+            yield _owned_by(child, parent, status, sent, rule)
+
+    def _article_topic(self, doc: Doc, excluded: set[str]) -> Argument | None:
+        """The organization the article is about, if one leads (see ``_most_named``)."""
+        mentions: dict[str, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "ORG" and ent._.canonical not in excluded:
+                mentions.setdefault(ent._.canonical, []).append(ent)
+        name = _most_named(mentions)
+        return Argument(mentions[name][0], name) if name else None
 
     def _arguments(self, doc: Doc, ents: list[Span], references: list) -> list[Argument]:
         """The organizations of a sentence: its ORG entities and resolved descriptions."""
@@ -311,8 +449,10 @@ class RelationExtractor:
             return "rumored"
         doc = sent.doc
         near = doc[max(sent.start, hit.start - STATUS_WINDOW) : min(sent.end, hit.end + STATUS_WINDOW)]
-        for scope in (_clause(sent, hit), near):
+        for scope in (_clause(sent, hit.start, hit.end), near):
             for cue, status in STATUS_OF_CUE.items():
+                if cue in CLAUSE_ONLY_CUES and scope is near:
+                    continue  # `X, Partner von Y, hatte ... angedeutet`: not the partnership's verb
                 if self.triggers.has_cue(scope, cue):
                     return status
         return "current"
@@ -323,14 +463,86 @@ class RelationExtractor:
         )
 
 
-def _clause(sent: Span, hit: TriggerHit) -> Span:
-    """The part of the sentence between the punctuation marks around the trigger."""
-    start, end = hit.start, hit.end
+def _owned_by(child: Argument, parent: Argument, status: str, sent: Span, rule: str) -> Relation:
+    return Relation(
+        child.span,
+        parent.span,
+        child.name,
+        parent.name,
+        "owned_by",
+        status,
+        sentence_offsets(sent),
+        RULE_SCORES[rule],
+        rule,
+    )
+
+
+def _maker_after_von(clause: Span, index: DocIndex, introducers: frozenset[str]) -> Span | None:
+    """The organization named right after `von` (or `vom`) in the clause, or after a noun
+    that introduces it (`vom Auftragsfertiger Foxconn`)."""
+    doc = clause.doc
+    for token in clause[:-1]:
+        if token.lower_ not in ("von", "vom"):
+            continue
+        start = token.i + 1
+        if doc[start].lower_ in ("der", "dem"):
+            start += 1
+        if start < clause.end - 1 and doc[start].text in introducers:
+            start += 1
+        ent = index.entity_starting_at.get(start)
+        if ent is not None and ent.label_ == "ORG":
+            return ent
+    return None
+
+
+def _listed_after(position: int, args: list[Argument]) -> list[Argument]:
+    """The organizations listed from token ``position`` on (`Opel, Peugeot und Citroën`);
+    other names may stand in the list (`Bosch, das Land Bayern und Siemens`)."""
+    starting = {arg.span.start: arg for arg in args}
+    doc = args[0].span.doc if args else None
+    listed: list[Argument] = []
+    i = position
+    while doc is not None and i < len(doc):
+        if i in starting:
+            listed.append(starting[i])
+            i = starting[i].span.end
+        elif listed and (doc[i].lower_ in LIST_COORDINATORS or doc[i].ent_iob_ in ("B", "I")):
+            i += 1
+        else:
+            break
+    return listed
+
+
+def _clause(sent: Span, start: int, end: int) -> Span:
+    """The part of the sentence between the punctuation marks around tokens start..end."""
     while start > sent.start and sent.doc[start - 1].text not in CLAUSE_BREAKS:
         start -= 1
     while end < sent.end and sent.doc[end].text not in CLAUSE_BREAKS:
         end += 1
     return sent.doc[start:end]
+
+
+def _most_named(mentions: dict[str, list[Span]]) -> str | None:
+    """The name mentioned most often, at least twice and more often than any other."""
+    counts = sorted((len(spans), name) for name, spans in mentions.items())
+    if not counts or counts[-1][0] < 2 or (len(counts) > 1 and counts[-2][0] == counts[-1][0]):
+        return None
+    return counts[-1][1]
+
+
+def can_partner(arg: Argument, kb: KnowledgeBase, triggers: TriggerLexicon) -> bool:
+    """Neither an authority (`eine Vereinbarung mit der NHTSA` settles a case) nor a
+    rival (`Apples Spotify-Konkurrent`) is a partner."""
+    org = kb.organizations.get(arg.name)
+    if org is not None and org.kind == "authority":
+        return False
+    doc, end = arg.span.doc, arg.span.end
+    return not (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+        and doc[end + 1].text in triggers.not_partners
+    )
 
 
 def is_comparison(doc: Doc, ent: Span) -> bool:
