@@ -272,16 +272,9 @@ class EntityRecognizer:
                 continue
             if self._names_head(doc, token.i, self.cues.org_name_heads):
                 yield Candidate(token.i, token.i + 1, "ORG", token.text, "org_cue")
-            if (
-                token.i + 2 < len(doc)
-                and _hyphen_joined(doc, token.i)
-                and doc[token.i + 2].text in self.cues.org_compound_names
-                and self._name_part(token)
-                and self._is_new_name([token])
-            ):
-                yield Candidate(
-                    token.i, token.i + 3, "ORG", joined_text(doc, token.i, token.i + 3), "org_cue"
-                )
+            if self._names_head(doc, token.i, self.cues.org_compound_names) and _hyphen_joined(doc, token.i):
+                end = token.i + 3
+                yield Candidate(token.i, end, "ORG", joined_text(doc, token.i, end), "org_cue")
             if (
                 token.lower_.endswith(self.cues.party_endings)
                 and token.i > 0
