@@ -26,7 +26,7 @@ from technews.lexicon import (
     role_cues,
 )
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
-from technews.pipeline.roles import is_currency_compound, used_as_product
+from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
 
 # On equal length the earlier source wins: a grammar product over a listed one,
 # a company over a place of the same name (Nokia).
@@ -44,7 +44,7 @@ INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einen", "einem", "einer", "eine
 
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
-TRUNCATION_COORDINATORS = frozenset({"und", "oder", "sowie", ","})
+NAME_LIST_COORDINATORS = frozenset({"und", "oder", "sowie", ","})
 ADJECTIVE_ENDINGS = ("e", "en", "er", "es")
 
 
@@ -287,14 +287,7 @@ class EntityRecognizer:
     def _names_head(self, doc: Doc, i: int, heads: frozenset[str]) -> bool:
         """Whether token ``i`` is a name written before a hyphen and one of ``heads``
         (`Photos-App`), also as the truncated first part of a coordination (`Billa- und`)."""
-        if i + 2 >= len(doc) or doc[i + 1].text != "-" or doc[i].whitespace_:
-            return False
-        if not (self._name_part(doc[i]) and self._is_new_name([doc[i]])):
-            return False
-        if not doc[i + 1].whitespace_:
-            return doc[i + 2].text in heads
-        # `Billa- und Penny-Märkten`: the next part of the coordination names the head.
-        return doc[i + 2].lower_ in TRUNCATION_COORDINATORS and self._names_head(doc, i + 3, heads)
+        return self._name_part(doc[i]) and self._is_new_name([doc[i]]) and compound_head(doc, i + 1) in heads
 
     def _apposition(
         self, doc: Doc, cue_start: int, start: int, label: str, longest: int
@@ -314,7 +307,7 @@ class EntityRecognizer:
                 return
             yield Candidate(start, end, label, joined_text(doc, start, end), f"{label.lower()}_cue")
             # `die Marken Opel, Peugeot und Citroën`: a list of names after one cue.
-            if label != "ORG" or end + 1 >= len(doc) or doc[end].lower_ not in TRUNCATION_COORDINATORS:
+            if label != "ORG" or end + 1 >= len(doc) or doc[end].lower_ not in NAME_LIST_COORDINATORS:
                 return
             start = end + 1
 

@@ -35,6 +35,7 @@ from technews.extensions import register_extensions
 from technews.kb import MAKER_SECTORS, KnowledgeBase
 from technews.lexicon import description_heads, role_cues
 from technews.pipeline.doc_index import DocIndex
+from technews.pipeline.roles import compound_head
 from technews.triggers import TriggerHit, TriggerLexicon
 
 register_extensions()
@@ -373,7 +374,7 @@ class RelationExtractor:
         other organization of the sentence, the one that runs them."""
         for number, sent in enumerate(index.sentences):
             orgs = [ent for ent in index.entities_by_sentence[number] if ent.label_ == "ORG"]
-            chains = [ent for ent in orgs if self._names_shops(doc, ent.end)]
+            chains = [ent for ent in orgs if compound_head(doc, ent.end) in self.shop_heads]
             owners = {ent._.canonical: ent for ent in orgs if ent not in chains}
             if not chains or len(owners) != 1:
                 continue
@@ -382,15 +383,6 @@ class RelationExtractor:
                 yield _owned_by(
                     Argument(chain, chain._.canonical), Argument(owner, owner_name), "current", sent, "shops"
                 )
-
-    def _names_shops(self, doc: Doc, end: int) -> bool:
-        """Whether the name ending at token ``end`` is followed by `-Märkte` (or `- und Penny-Märkte`)."""
-        if end + 1 >= len(doc) or doc[end].text != "-":
-            return False
-        following = doc[end + 1]
-        if following.text in self.shop_heads:
-            return True
-        return following.lower_ in LIST_COORDINATORS and self._names_shops(doc, end + 3)
 
     def _listed_ownership(
         self, doc: Doc, sent: Span, hit: TriggerHit, args: list[Argument], status: str

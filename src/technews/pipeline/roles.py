@@ -7,9 +7,8 @@ from spacy.tokens import Doc
 from technews.lexicon import RoleCues
 
 VERB_WINDOW = 5
-TRUNCATION_JOINERS = frozenset(
-    {"und", "oder", "sowie", "bzw."}
-)  # tokens after the name where a verb of use counts
+# Words after the hyphen of a truncated compound (`Billa-, Merkur- und Penny-Märkte`).
+TRUNCATION_JOINERS = frozenset({"und", "oder", "sowie", "bzw.", ","})
 
 
 def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
@@ -19,7 +18,7 @@ def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
         return True
     if start > 0 and cues.is_product_noun(doc[start - 1].text):
         return True
-    if _compound_head(doc, end) in cues.product_compound_heads:
+    if compound_head(doc, end) in cues.product_compound_heads:
         return True
     limit = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
     window = doc[end : min(end + VERB_WINDOW, limit)]
@@ -28,10 +27,10 @@ def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
 
 def is_currency_compound(doc: Doc, end: int, cues: RoleCues) -> bool:
     """`US-Dollar`: the place is part of a currency's name, not a place."""
-    return _compound_head(doc, end) in cues.currency_heads
+    return compound_head(doc, end) in cues.currency_heads
 
 
-def _compound_head(doc: Doc, end: int) -> str | None:
+def compound_head(doc: Doc, end: int) -> str | None:
     """The word after a hyphen that directly follows the name (Facebook-Nutzer -> Nutzer),
     also across a truncated compound (`Facebook- und Twitter-Einträge` -> Einträge)."""
     if end + 1 >= len(doc) or doc[end].text != "-" or doc[end - 1].whitespace_:
