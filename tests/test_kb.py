@@ -1,8 +1,13 @@
 import importlib.util
+import re
+import shutil
 from pathlib import Path
 
 import pytest
+import spacy
 
+import technews.pipeline.entities  # noqa: F401  (registers technews_entities)
+from technews.errors import KnowledgeBaseError
 from technews.kb import load_knowledge_base
 from tests.conftest import TINY_KB
 
@@ -78,3 +83,25 @@ def test_genitive_forms(name, forms):
 def test_marketing_names_are_cleaned(marketing_name, brand, cleaned):
     lines = frozenset({"Mate", "Galaxy"})
     assert load_build_script().clean_marketing_name(marketing_name, brand, lines) == cleaned
+
+
+def test_a_path_without_a_knowledge_base_is_an_error_not_an_empty_one(tmp_path):
+    # A copied config pointing at /etc once loaded as an empty knowledge base, finding nothing.
+    with pytest.raises(KnowledgeBaseError, match="not a folder"):
+        load_knowledge_base(tmp_path / "nowhere")
+    with pytest.raises(KnowledgeBaseError, match=r"missing organizations\.jsonl"):
+        load_knowledge_base(tmp_path)
+
+
+def test_a_knowledge_base_missing_one_file_names_it(tmp_path):
+    for file in TINY_KB.iterdir():
+        if file.name != "people.jsonl":
+            shutil.copy(file, tmp_path / file.name)
+    with pytest.raises(KnowledgeBaseError, match=r"missing people\.jsonl$"):
+        load_knowledge_base(tmp_path)
+
+
+def test_a_pipeline_whose_config_points_at_no_knowledge_base_fails_to_load(tmp_path):
+    config = {"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": str(tmp_path)}}
+    with pytest.raises(KnowledgeBaseError, match=re.escape(str(tmp_path))):
+        spacy.blank("de").add_pipe("technews_entities", config=config)

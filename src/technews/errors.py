@@ -11,3 +11,7 @@ class InvalidInputError(TechnewsError, ValueError):
 
 class ModelNotFoundError(TechnewsError, OSError):
     """The pipeline folder does not exist or is not a spaCy pipeline."""
+
+
+class KnowledgeBaseError(TechnewsError, OSError):
+    """A knowledge-base path that holds no knowledge base."""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from spacy.util import registry
 
+from technews.errors import KnowledgeBaseError
+
 KB_FILES = ("organizations", "product_lines", "products", "places", "people")
 
 
@@ -150,6 +152,7 @@ def _tuples(record: dict) -> dict:
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     """Load the knowledge base from a folder of JSON Lines files (cached per path)."""
     folder = Path(path) if path else default_kb_path()
+    _check_folder(folder)
     kb = KnowledgeBase()
     tables = {
         "organizations": (Organization, kb.organizations),
@@ -159,15 +162,22 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
         "people": (Person, kb.people),
     }
     for name, (entry_type, table) in tables.items():
-        file = folder / f"{name}.jsonl"
-        if file.exists():
-            for record in _read_jsonl(file):
-                entry = entry_type(**_tuples(record))
-                table[entry.name] = entry
-    stop_file = folder / "non_entities.txt"
-    if stop_file.exists():
-        kb.non_entities = frozenset(_read_term_list(stop_file))
+        for record in _read_jsonl(folder / f"{name}.jsonl"):
+            entry = entry_type(**_tuples(record))
+            table[entry.name] = entry
+    kb.non_entities = frozenset(_read_term_list(folder / "non_entities.txt"))
     return kb
+
+
+def _check_folder(folder: Path) -> None:
+    """A path without the knowledge base's files is a mistake (a copied config pointing
+    elsewhere), never an empty knowledge base that silently finds nothing."""
+    if not folder.is_dir():
+        raise KnowledgeBaseError(f"No knowledge base at {folder}: not a folder")
+    files = [f"{name}.jsonl" for name in KB_FILES] + ["non_entities.txt"]
+    missing = [name for name in files if not (folder / name).is_file()]
+    if missing:
+        raise KnowledgeBaseError(f"No knowledge base at {folder}: missing {', '.join(missing)}")
 
 
 def _read_term_list(path: Path) -> Iterator[str]:
