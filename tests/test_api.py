@@ -72,3 +72,11 @@ def test_plain_spacy_loads_the_shipped_pipeline_through_entry_points():
         [sys.executable, "-c", code, path], capture_output=True, text=True, check=True
     ).stdout
     assert json.loads(output) == [["Apple", "ORG"], ["Tim Cook", "PER"], ["iPhone 15", "PRODUCT"]]
+
+
+def test_a_name_repeated_as_the_last_word_of_the_text_is_found_without_a_crash(nlp):
+    # `Nadella Smith` makes a two-word name starting with `Nadella`; looking for it at the
+    # last token once sliced past the end of the doc (IndexError E035).
+    text = "Konzernchef Satya Nadella sprach. Nadella Smith widersprach. Foto: Nadella"
+    entities = technews.extract(text, nlp)["entities"]
+    assert entities[-1]["text"] == "Nadella" and entities[-1]["end"] == len(text)

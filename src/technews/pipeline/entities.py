@@ -491,5 +491,7 @@ def _repeated_mentions(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         Candidate(token.i, token.i + size, *names[words], "repeat")
         for token in doc
         for size in sizes_by_first_word.get(token.text, ())
-        if (words := tuple(t.text for t in doc[token.i : token.i + size])) in names
+        # A slice past the doc's end is shorter, and may spell a shorter name.
+        if token.i + size <= len(doc)
+        and (words := tuple(t.text for t in doc[token.i : token.i + size])) in names
     ]
