@@ -9,7 +9,8 @@ import spacy
 from spacy.language import Language
 
 import technews
-from technews.batch.extraction import ExtractOptions, extract_articles, html_to_text, split_text
+from technews.batch.extraction import ExtractOptions, extract_articles, split_text
+from technews.batch.html import html_to_text
 from technews.batch.readers import read_articles
 from technews.batch.records import Article
 

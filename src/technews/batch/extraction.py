@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-import html_text
 from spacy.language import Language
 from spacy.tokens import Doc
 
 import technews
+from technews.batch.html import html_to_text
 from technews.batch.records import (
     EMPTY_TEXT,
     NOT_TEXT,
@@ -82,17 +82,6 @@ def _as_text(value: Any, name: str, html: bool, required: bool) -> str:
         kind = "null" if value is None else type(value).__name__
         raise ArticleError(NOT_TEXT, f"the {name} is {kind}, not text")
     return html_to_text(value) if html and value.strip() else value
-
-
-def html_to_text(html: str) -> str:
-    """The text of a page's body (its <title> mostly repeats the headline).
-
-    html-text (Zyte, on lxml): block elements become line breaks, paragraphs and headings
-    blank lines, scripts and styles are dropped; fast and tolerant of broken markup.
-    """
-    tree = html_text.parse_html(html)
-    body = tree.find("body")
-    return html_text.extract_text(body if body is not None else tree)
 
 
 def split_text(text: str, max_chars: int = MAX_CHARS) -> list[tuple[int, str]]:
