@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from technews.batch.stats import read_output
 from technews.cli import app
 from tests.test_batch_resume import write_dump
 
@@ -71,3 +72,14 @@ def test_stats_print_tables(outputs):
 def test_stats_of_a_missing_output_is_a_message(tmp_path):
     result = runner.invoke(app, ["stats", str(tmp_path / "nothing.jsonl")])
     assert result.exit_code == 2 and "no such output" in result.stderr
+
+
+def test_csv_output_is_read_with_its_formula_escaping_undone(tmp_path):
+    # The CSV writer prefixes `'` to cells a spreadsheet would run (`=1`, `-Apple`); stats
+    # must count the values, not the escaped cells.
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"id": "=1", "text": "Apple kauft Beats, sagt @Samsung."}) + "\n")
+    result = runner.invoke(app, ["batch", str(dump), "-o", str(tmp_path / "tables"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    (record,) = read_output(tmp_path / "tables")
+    assert record["id"] == "=1"

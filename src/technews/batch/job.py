@@ -82,7 +82,8 @@ class Summary:
 def run_batch(options: BatchOptions, progress: bool = False) -> Summary:
     """Process every input article; the summary counts results and error records.
 
-    Raises ``OutputError`` when the output cannot be written or does not belong to the input.
+    Raises ``OutputError`` when the output cannot be written, does not belong to the input, is
+    written by another run, or was deleted or replaced while this one ran.
     On an interruption (Ctrl-C) the records written so far are complete, and ``--resume`` goes on.
     """
     writer = open_writer(options.output, options.output_format, options.resume, options.overwrite)
@@ -104,6 +105,7 @@ def run_batch(options: BatchOptions, progress: bool = False) -> Summary:
     finally:
         writer.close()
         summary.seconds = time.perf_counter() - start
+    writer.verify()  # an output deleted or replaced meanwhile: its records are lost, say so
     return summary
 
 

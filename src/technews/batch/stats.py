@@ -17,7 +17,7 @@ from typing import Any
 
 from technews.batch.readers import open_decompressed
 from technews.batch.records import is_error
-from technews.batch.writers import OutputError
+from technews.batch.writers import OutputError, csv_value
 
 STATS_LABELS = ("ORG", "PRODUCT")
 
@@ -111,9 +111,9 @@ def _read_csv_output(folder: Path) -> Iterator[dict[str, Any]]:
         (folder / "entities.csv").open(encoding="utf-8", newline="") as entities,
         (folder / "relations.csv").open(encoding="utf-8", newline="") as relations,
     ):
-        entity_groups = _ArticleGroups(csv.DictReader(entities))
-        relation_groups = _ArticleGroups(csv.DictReader(relations))
-        for row in csv.DictReader(articles):
+        entity_groups = _ArticleGroups(_unescaped_rows(entities))
+        relation_groups = _ArticleGroups(_unescaped_rows(relations))
+        for row in _unescaped_rows(articles):
             if row["error"]:
                 yield {"id": row["id"], "error": {"reason": row["error"], "message": row["error_message"]}}
                 continue
@@ -122,6 +122,12 @@ def _read_csv_output(folder: Path) -> Iterator[dict[str, Any]]:
                 {**e, "start": int(e["start"]), "end": int(e["end"])} for e in entity_groups.take(position)
             ]
             yield {"id": row["id"], "entities": found, "relations": relation_groups.take(position)}
+
+
+def _unescaped_rows(table: Any) -> Iterator[dict[str, str]]:
+    """A table's rows with the values as they were before the writer's formula escaping."""
+    for row in csv.DictReader(table):
+        yield {key: csv_value(value) for key, value in row.items()}
 
 
 class _ArticleGroups:

@@ -14,6 +14,16 @@ cut off what was written halfway, and go on with the next input article.
   temporary name and then renamed, so a part is there completely or not at all;
   a crash loses at most the records of the part being filled, which a resumed run
   writes again.
+
+One writer per output: a run holds an exclusive lock on its output from before it
+looks at it (resume, overwrite) until it is done, so a second run on the same output
+fails at once instead of interleaving or deleting records. At the end, ``verify`` says
+whether the output files are still the ones written (not deleted or replaced meanwhile).
+
+CSV cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return, as OWASP lists them) start with a single quote ``'``;
+so do cells that start with ``'`` themselves, so that ``csv_value`` undoes it exactly.
+JSON Lines and Parquet hold every value unchanged.
 """
 
 from __future__ import annotations
@@ -45,16 +55,32 @@ class Writer(Protocol):
 
     def write(self, record: dict[str, Any]) -> None: ...
     def flush(self) -> None: ...
-    def close(self) -> None: ...
+    def close(self) -> None: ...  # also releases the output's lock
+    def verify(self) -> None: ...
 
 
 def open_writer(output: str, output_format: str, resume: bool = False, overwrite: bool = False) -> Writer:
-    """A writer for ``output``; with ``resume``, positioned after its last complete record."""
+    """A writer for ``output``, holding its lock; with ``resume``, positioned after its last complete
+    record. Raises ``OutputError`` when another run writes ``output``."""
     if output == "-":
         if output_format != "jsonl" or resume:
             raise OutputError("standard output takes JSON Lines and cannot be resumed: give a file")
         return JsonlWriter(None)
     path = Path(output)
+    if output_format != "jsonl":
+        path.parent.mkdir(parents=True, exist_ok=True)  # a folder output may name new folders
+    lock = OutputLock(path)
+    try:
+        writer = _open_locked(path, output_format, resume, overwrite)
+    except BaseException:
+        lock.release()
+        raise
+    writer.lock = lock
+    return writer
+
+
+def _open_locked(path: Path, output_format: str, resume: bool, overwrite: bool) -> Writer:
+    output = str(path)
     folder = output_format != "jsonl"
     if path.exists() and path.is_dir() != folder:
         raise OutputError(f"{output} is a {'file' if folder else 'folder'}: {output_format} output is a "
@@ -70,6 +96,112 @@ def open_writer(output: str, output_format: str, resume: bool = False, overwrite
     return JsonlWriter(path)
 
 
+LOCK_ATTEMPTS = 3  # a lock file removed by the run that held it just before we locked it: try again
+
+
+class OutputLock:
+    """An exclusive lock on an output: a hidden file beside it, locked with ``flock`` (on Windows
+    ``msvcrt.locking``), so the operating system releases it when the process dies and a
+    killed run never leaves a stale lock behind."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output.with_name(f".{output.name}.lock")
+        self.file: Any = None
+        for _ in range(LOCK_ATTEMPTS):
+            file = self.path.open("a+", encoding="utf-8")
+            if not _try_lock(file):
+                file.seek(0)
+                holder = file.read().strip() or "?"
+                file.close()
+                raise OutputError(
+                    f"{output} is being written by another technews batch (process {holder}): "
+                    "wait for it to end, or give another output"
+                )
+            if _same_file(file, self.path):
+                file.truncate(0)
+                file.write(f"{os.getpid()}\n")
+                file.flush()
+                self.file = file
+                return
+            file.close()
+        raise OutputError(f"cannot lock {output}: its lock file {self.path} keeps being replaced")
+
+    def release(self) -> None:
+        if self.file is None:
+            return
+        # Removed while still locked: a run that opened it meanwhile sees it is gone and tries anew.
+        self.path.unlink(missing_ok=True)
+        self.file.close()
+        self.file = None
+
+
+def _try_lock(file: Any) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _same_file(file: Any, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(file.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+class _Output:
+    """What the file outputs share: their lock, and the files whose identity ``verify`` checks."""
+
+    def __init__(self) -> None:
+        self.lock: OutputLock | None = None
+        self.watched: dict[Path, os.stat_result] = {}
+
+    def watch(self, path: Path) -> None:
+        """Remember ``path`` as it is now; ``verify`` fails when it is gone or another file."""
+        self.watched[path] = os.stat(path)
+
+    def verify(self) -> None:
+        """Raise ``OutputError`` when a file this run wrote was deleted or replaced meanwhile."""
+        for path, written in self.watched.items():
+            try:
+                same = os.path.samestat(written, os.stat(path))
+            except FileNotFoundError:
+                same = False
+            if not same:
+                raise OutputError(
+                    f"{path} was deleted or replaced while the batch ran: the records written to it are "
+                    "lost; run again (--overwrite)"
+                )
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula (OWASP)
+CSV_ESCAPE = "'"
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell no spreadsheet reads as a formula; ``csv_value`` gives ``value`` back."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, CSV_ESCAPE)):
+        return CSV_ESCAPE + value
+    return value
+
+
+def csv_value(cell: str) -> str:
+    """The value written as ``cell`` by ``csv_cell``."""
+    return cell[1:] if cell.startswith(CSV_ESCAPE) else cell
+
+
 def passed_through(record: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if key not in OWN_KEYS}
 
@@ -79,10 +211,11 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-class JsonlWriter:
+class JsonlWriter(_Output):
     """One record a line; ``None`` writes to standard output."""
 
     def __init__(self, path: Path | None) -> None:
+        super().__init__()
         self.done, self.failed_before, self.last_id = 0, 0, None
         if path is None:
             self.file = sys.stdout
@@ -91,6 +224,7 @@ class JsonlWriter:
             self.done, self.failed_before, self.last_id = _resume_jsonl(path)
         # backslashreplace: a lone surrogate in a passed-through field becomes a valid JSON escape.
         self.file = path.open("a", encoding="utf-8", errors="backslashreplace")
+        self.watch(path)
 
     def write(self, record: dict[str, Any]) -> None:
         self.file.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -99,9 +233,12 @@ class JsonlWriter:
         self.file.flush()
 
     def close(self) -> None:
-        self.flush()
-        if self.file is not sys.stdout:
-            self.file.close()
+        try:
+            self.flush()
+        finally:
+            if self.file is not sys.stdout:
+                self.file.close()
+            self.release()
 
 
 def _resume_jsonl(path: Path) -> tuple[int, int, Any]:
@@ -135,7 +272,14 @@ def _end_of_last_line(file: Any) -> int:
 
 KEY_COLUMNS = ("article", "id")
 ARTICLE_COLUMNS = (
-    *KEY_COLUMNS, "fields", "text", "error", "error_message", "error_line", "entities", "relations"
+    *KEY_COLUMNS,
+    "fields",
+    "text",
+    "error",
+    "error_message",
+    "error_line",
+    "entities",
+    "relations",
 )
 ENTITY_COLUMNS = (*KEY_COLUMNS, "start", "end", "label", "text", "canonical")
 RELATION_FIELDS = ("head", "relation", "tail", "status")
@@ -143,10 +287,12 @@ RELATION_COLUMNS = (*KEY_COLUMNS, *RELATION_FIELDS, "evidence_start", "evidence_
 CSV_TABLES = {"articles": ARTICLE_COLUMNS, "entities": ENTITY_COLUMNS, "relations": RELATION_COLUMNS}
 
 
-class CsvWriter:
-    """Three tables in a folder; ``article`` is the article's position in the input (from 1)."""
+class CsvWriter(_Output):
+    """Three tables in a folder; ``article`` is the article's position in the input (from 1).
+    Text cells go through ``csv_cell``."""
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.done, self.failed_before, self.last_id = 0, 0, None
         if folder.exists():
             self.done, self.failed_before, self.last_id = _resume_csv(folder)
@@ -159,6 +305,7 @@ class CsvWriter:
             if fresh:
                 csv.writer(self.files[table]).writerow(columns)
                 self.files[table].flush()
+            self.watch(path)
         self.tables = {table: csv.writer(file) for table, file in self.files.items() if table != "articles"}
         self.position = self.done
         self.pending_articles: list[list[Any]] = []
@@ -167,13 +314,14 @@ class CsvWriter:
         self.position += 1
         key = (self.position, record["id"])
         for entity in record.get("entities", ()):
-            self.tables["entities"].writerow([*key, *(entity[c] for c in ENTITY_COLUMNS[2:])])
+            row = [*key, *(entity[c] for c in ENTITY_COLUMNS[2:])]
+            self.tables["entities"].writerow(map(csv_cell, row))
         for relation in record.get("relations", ()):
             evidence = relation["evidence"]
             values = [relation[c] for c in RELATION_FIELDS]
             row = [*key, *values, evidence["start"], evidence["end"], relation["score"]]
-            self.tables["relations"].writerow(row)
-        self.pending_articles.append(_article_row(key, record))
+            self.tables["relations"].writerow(map(csv_cell, row))
+        self.pending_articles.append([csv_cell(cell) for cell in _article_row(key, record)])
 
     def flush(self) -> None:
         """Entities and relations first, then the articles they belong to."""
@@ -184,9 +332,12 @@ class CsvWriter:
         self.pending_articles = []
 
     def close(self) -> None:
-        self.flush()
-        for file in self.files.values():
-            file.close()
+        try:
+            self.flush()
+        finally:
+            for file in self.files.values():
+                file.close()
+            self.release()
 
 
 def _article_row(key: tuple[int, Any], record: dict[str, Any]) -> list[Any]:
@@ -209,7 +360,7 @@ def _resume_csv(folder: Path) -> tuple[int, int, Any]:
     for number, (row, row_end) in enumerate(_complete_rows(folder / "articles.csv")):
         end = row_end
         if number:  # the header is no article
-            done, last_id = done + 1, row[1]
+            done, last_id = done + 1, csv_value(row[1])
             failed += bool(row[4])
     _truncate(folder / "articles.csv", end)
     for table in ("entities", "relations"):
@@ -251,10 +402,11 @@ def _truncate(path: Path, size: int) -> None:
             file.truncate(size)
 
 
-class ParquetWriter:
+class ParquetWriter(_Output):
     """Parts of ``PARQUET_PART_ROWS`` records with one schema; pass-through fields as JSON text."""
 
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         try:
             import pyarrow.parquet as pq
         except ImportError as error:
@@ -265,6 +417,8 @@ class ParquetWriter:
         for leftover in folder.glob("*.tmp"):  # a part that was being written when the run died
             leftover.unlink()
         self.parts = sorted(folder.glob("part-*.parquet"))
+        for watched in (folder, *self.parts):
+            self.watch(watched)
         self.done, self.failed_before, self.last_id = _resume_parquet(self.parts)
         self.position = self.done
         self.rows: list[dict[str, Any]] = []
@@ -290,7 +444,10 @@ class ParquetWriter:
         """Parts are written whole; records wait until one is full."""
 
     def close(self) -> None:
-        self._write_part()
+        try:
+            self._write_part()
+        finally:
+            self.release()
 
     def _write_part(self) -> None:
         if not self.rows:
@@ -303,6 +460,7 @@ class ParquetWriter:
         self.pq.write_table(table, temporary)
         os.replace(temporary, path)
         self.parts.append(path)
+        self.watch(path)
         self.rows = []
 
 
