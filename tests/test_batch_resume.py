@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from typer.testing import CliRunner
 
@@ -102,25 +103,93 @@ def test_resume_refuses_the_output_of_another_input(dump, full_run, tmp_path):
     assert result.exit_code == 1 and "does not belong to this input" in result.stderr
 
 
-def test_kill_9_halfway_then_resume_gives_the_records_of_an_uninterrupted_run(tmp_path):
-    dump = write_dump(tmp_path / "dump.jsonl", 1500)
-    out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "technews.cli", "batch", str(dump), "-o", str(out), "--batch-size", "8"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        if out.exists() and out.read_bytes().count(b"\n") >= 300:
-            os.kill(process.pid, signal.SIGKILL)
-            break
+KILLS = {  # how a run is stopped, and the exit status it then gives
+    "kill -9": (signal.SIGKILL, -signal.SIGKILL),
+    "SIGTERM": (signal.SIGTERM, 143),
+    "Ctrl-C": (signal.SIGINT, 130),  # sent to the whole process group, as a terminal does
+}
+KILL_DUMP_ARTICLES = 600
+
+
+@pytest.fixture(scope="module")
+def kill_dump(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A dump for the kill tests and the records of an uninterrupted run over it."""
+    folder = tmp_path_factory.mktemp("kill")
+    dump = write_dump(folder / "dump.jsonl", KILL_DUMP_ARTICLES)
+    assert batch(dump, "-o", folder / "uninterrupted.jsonl", "--batch-size", "8").exit_code == 3
+    return dump, lines(folder / "uninterrupted.jsonl")
+
+
+def start_batch(dump: Path, out: Path, n_process: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "technews.cli", "batch", str(dump), "-o", str(out)]
+    command += ["--batch-size", "8", "--n-process", str(n_process), "--no-progress"]
+    # A session of its own: Ctrl-C goes to its process group, as a terminal sends it.
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def wait_until(process: subprocess.Popen, ready, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline and not ready():
         time.sleep(0.02)
-    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
-    written = out.read_bytes().count(b"\n")
-    assert 300 <= written < 1500
+    assert process.poll() is None, "the run ended before it could be stopped"
+
+
+def family(process: subprocess.Popen) -> list[psutil.Process]:
+    """The run's processes below it: workers and multiprocessing's resource tracker."""
+    return psutil.Process(process.pid).children(recursive=True)
+
+
+def workers_started(process: subprocess.Popen, n_process: int) -> bool:
+    return n_process == 1 or len(family(process)) > n_process  # the workers and the resource tracker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_process", [1, 2])
+@pytest.mark.parametrize("kill", list(KILLS))
+def test_a_stopped_run_leaves_no_process_behind_and_resumes_to_an_uninterrupted_run(
+    kill_dump, tmp_path, kill, n_process
+):
+    dump, uninterrupted = kill_dump
+    out = tmp_path / "out.jsonl"
+    process = start_batch(dump, out, n_process)
+    wait_until(process, lambda: out.exists() and out.read_bytes().count(b"\n") >= 100)
+    below = family(process)
+    stop(process, kill)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == KILLS[kill][1], stderr
+    if kill != "kill -9":
+        assert b"interrupted" in stderr and b"--resume goes on" in stderr and b"Traceback" not in stderr
+    assert not psutil.wait_procs(below, timeout=15)[1], "processes left behind"
+    assert 100 <= len(lines(out)) < KILL_DUMP_ARTICLES
     result = batch(dump, "-o", out, "--resume")
     assert result.exit_code == 3, result.output  # the dump holds empty texts
-    uninterrupted = tmp_path / "uninterrupted.jsonl"
-    assert batch(dump, "-o", uninterrupted).exit_code == 3
-    assert lines(out) == lines(uninterrupted)
+    assert lines(out) == uninterrupted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill", list(KILLS))
+def test_a_run_stopped_while_its_workers_load_leaves_no_process_behind(kill_dump, tmp_path, kill):
+    dump, uninterrupted = kill_dump
+    out = tmp_path / "out.jsonl"
+    process = start_batch(dump, out, 2)
+    wait_until(process, lambda: workers_started(process, 2))
+    below = family(process)
+    stop(process, kill)
+    process.communicate(timeout=60)
+    assert process.returncode == KILLS[kill][1]
+    assert not psutil.wait_procs(below, timeout=15)[1], "processes left behind"
+    assert batch(dump, "-o", out, "--resume").exit_code == 3
+    assert lines(out) == uninterrupted
+
+
+def stop(process: subprocess.Popen, kill: str) -> None:
+    number = KILLS[kill][0]
+    if kill == "Ctrl-C":
+        os.killpg(process.pid, number)
+    else:
+        os.kill(process.pid, number)
 
 
 def test_csv_resume_drops_rows_of_articles_not_yet_complete(dump, tmp_path):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -211,7 +215,8 @@ def batch(
     """Process a dump of articles: one output record per article, a result or an error record.
 
     Exit status: 0 when every article was processed, 3 when some records are errors,
-    1 when the output cannot be written or resumed, 130 when interrupted (--resume goes on).
+    1 when the output cannot be written or resumed, 130 when interrupted by Ctrl-C and 143 by
+    SIGTERM (--resume goes on).
     """
     options = BatchOptions(
         inputs=inputs,
@@ -229,9 +234,12 @@ def batch(
         model=str(model.resolve()) if model else None,  # workers may run elsewhere
     )
     try:
-        summary = run_batch(options, progress=sys.stderr.isatty() if progress is None else progress)
+        with sigterm_as_interrupt():
+            summary = run_batch(options, progress=sys.stderr.isatty() if progress is None else progress)
+    except Terminated:
+        raise fail(INTERRUPTED.format(signal="SIGTERM"), 128 + signal.SIGTERM) from None
     except KeyboardInterrupt:
-        raise fail("interrupted: the records written so far are complete; --resume goes on", 130) from None
+        raise fail(INTERRUPTED.format(signal="Ctrl-C"), 128 + signal.SIGINT) from None
     except TechnewsError as error:
         raise fail(str(error)) from error
     except OSError as error:  # the output's disk is full, its folder gone...
@@ -241,6 +249,30 @@ def batch(
         report.write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
     if summary.failed + summary.failed_before:
         raise typer.Exit(3)
+
+
+INTERRUPTED = "interrupted ({signal}): the records written so far are complete; --resume goes on"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so a batch stops the same way: output flushed,
+    workers stopped, resumable."""
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # only it may handle signals
+        yield
+        return
+
+    def interrupt(number: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command()
