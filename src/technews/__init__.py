@@ -19,10 +19,10 @@ import spacy
 from spacy.language import Language
 
 from technews import extensions  # noqa: F401  (registers Span._.canonical, Doc._.relations)
-from technews.errors import InvalidInputError, ModelNotFoundError, TechnewsError
+from technews.errors import InvalidInputError, KnowledgeBaseError, ModelNotFoundError, TechnewsError
 from technews.output import doc_to_record
 
-__all__ = ["InvalidInputError", "ModelNotFoundError", "TechnewsError", "extract", "load"]
+__all__ = ["InvalidInputError", "KnowledgeBaseError", "ModelNotFoundError", "TechnewsError", "extract", "load"]
 __version__ = "0.1.0"
 
 MODEL_NAME = "technews-de"
