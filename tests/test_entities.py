@@ -295,3 +295,14 @@ def test_truncated_compounds(nlp):
 )
 def test_organizations_named_in_compounds(nlp, text, expected):
     assert ents(nlp, text) == expected
+
+
+def test_the_compound_walk_looks_back_over_a_bounded_number_of_parts(nlp):
+    """A hyphen chain (`Apple-Apple-...`) must not make each token walk back to the chain's start."""
+    from technews.pipeline.entities import MAX_COMPOUND_PARTS, _compound_start
+
+    chain = nlp.make_doc("Der " + "Apple-" * 2000 + "Zulieferer")
+    last = len(chain) - 1
+    assert last - _compound_start(chain, last) == 2 * (MAX_COMPOUND_PARTS - 1)
+    compound = nlp.make_doc("Der E-Mail-Anbieter")
+    assert _compound_start(compound, len(compound) - 1) == 1

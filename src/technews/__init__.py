@@ -22,7 +22,14 @@ from technews import extensions  # noqa: F401  (registers Span._.canonical, Doc.
 from technews.errors import InvalidInputError, KnowledgeBaseError, ModelNotFoundError, TechnewsError
 from technews.output import doc_to_record
 
-__all__ = ["InvalidInputError", "KnowledgeBaseError", "ModelNotFoundError", "TechnewsError", "extract", "load"]
+__all__ = [
+    "InvalidInputError",
+    "KnowledgeBaseError",
+    "ModelNotFoundError",
+    "TechnewsError",
+    "extract",
+    "load",
+]
 __version__ = "0.1.0"
 
 MODEL_NAME = "technews-de"

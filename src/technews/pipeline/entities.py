@@ -397,10 +397,17 @@ def _hyphen_joined(doc: Doc, i: int) -> bool:
     return doc[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_
 
 
+# A German compound has at most a handful of hyphenated parts (`E-Mail-Adressen-Liste`); walking
+# back further would make the search quadratic on a long hyphen chain (`Apple-Apple-...`).
+MAX_COMPOUND_PARTS = 6
+
+
 def _compound_start(doc: Doc, i: int) -> int:
-    """Where the hyphenated compound that token ``i`` ends begins (`Start-up`, `Apple-Zulieferer`)."""
+    """Where the hyphenated compound that token ``i`` ends begins (`Start-up`, `Apple-Zulieferer`),
+    looking back over at most ``MAX_COMPOUND_PARTS`` parts."""
     start = i
-    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
+    lowest = max(i - 2 * (MAX_COMPOUND_PARTS - 1), 0)
+    while start - 2 >= lowest and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
         if doc[start - 2].whitespace_:
             break
         start -= 2
