@@ -40,3 +40,29 @@ def test_truncated_compound_hyphen_is_split(nlp):
         "-",
         "Dienste",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Umsatz " + "–" * 5000 + " stieg.",
+        "Er sagte " + "„" * 5000 + "Apple" + "»" * 5000 + ".",
+        "Vorab" + "—" * 5000 + "Nachricht",
+    ],
+)
+def test_a_run_of_punctuation_is_one_token(nlp, text):
+    """Stripping such a run one character per step is quadratic in its length."""
+    doc = nlp(text)
+    assert len(doc) <= 8
+    assert doc.text == text
+
+
+def test_short_punctuation_runs_tokenize_as_before(nlp):
+    assert [t.text for t in nlp("Wie bitte?! Nun...")] == ["Wie", "bitte", "?", "!", "Nun", "..."]
+
+
+def test_the_saved_pipeline_loads_with_the_run_rule():
+    """A saved `tokenizer` file holds its old patterns; loading must not bring them back."""
+    import technews
+
+    assert len(technews.load().make_doc("Er sagte " + "„" * 3000 + "Apple.")) <= 5

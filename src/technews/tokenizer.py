@@ -7,12 +7,19 @@ German defaults keep such compounds whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 
 from spacy.lang.char_classes import ALPHA
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+from spacy.util import (
+    compile_infix_regex,
+    compile_prefix_regex,
+    compile_suffix_regex,
+    get_lang_class,
+    registry,
+)
 
 # A hyphen between letters or digits: Leica-Kamera, US-Restriktionen, 5G-Handy.
 COMPOUND_HYPHEN = rf"(?<=[{ALPHA}0-9])-(?=[{ALPHA}0-9])"
@@ -24,6 +31,42 @@ TRUNCATION_HYPHEN = rf"(?<=[{ALPHA}0-9])-"
 # `?!`) and ordinary text tokenize as with spaCy's rules.
 MIN_PUNCTUATION_RUN = 4
 PUNCTUATION_RUN = rf"(?P<run>[^\w\s])(?P=run){{{MIN_PUNCTUATION_RUN - 1},}}"
+_RUN_TO_END = re.compile(r"(?P<run>[^\w\s])(?P=run)*$")
+
+
+class _SuffixSearch:
+    """spaCy's suffix search, first taking off a punctuation run that ends the word.
+
+    The run is found by a scan back from the end: a ``$``-anchored regex would retry from every
+    character of a run inside a word (`x––––x`) and be quadratic. ``pattern`` lets spaCy
+    serialize the tokenizer."""
+
+    def __init__(self, suffixes: list[str]) -> None:
+        self.regex = compile_suffix_regex(suffixes)
+        self.pattern = self.regex.pattern
+
+    def search(self, word: str) -> re.Match[str] | None:
+        run_start = len(word.rstrip(word[-1:])) if word else 0
+        if len(word) - run_start >= MIN_PUNCTUATION_RUN:
+            run = _RUN_TO_END.match(word, run_start)
+            if run is not None:
+                return run
+        return self.regex.search(word)
+
+
+class TechnewsTokenizer(Tokenizer):
+    """spaCy's tokenizer with the rules above; they are set again after loading, because a saved
+    pipeline's `tokenizer` file holds the patterns it was saved with."""
+
+    def set_technews_rules(self, defaults: type) -> None:
+        self.prefix_search = compile_prefix_regex([PUNCTUATION_RUN, *defaults.prefixes]).search
+        self.infix_finditer = compile_infix_regex([*defaults.infixes, COMPOUND_HYPHEN]).finditer
+        self.suffix_search = _SuffixSearch([*defaults.suffixes, TRUNCATION_HYPHEN]).search
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> TechnewsTokenizer:
+        super().from_bytes(bytes_data, exclude=exclude)
+        self.set_technews_rules(get_lang_class(self.vocab.lang).Defaults)
+        return self
 
 
 @registry.tokenizers("technews.tokenizer.v1")
@@ -31,13 +74,14 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """Config hook: ``[nlp.tokenizer] @tokenizers = "technews.tokenizer.v1"``."""
 
     def tokenizer_factory(nlp: Language) -> Tokenizer:
-        tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        prefixes = [PUNCTUATION_RUN, *nlp.Defaults.prefixes]
-        tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-        infixes = [*nlp.Defaults.infixes, COMPOUND_HYPHEN]
-        tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-        suffixes = [PUNCTUATION_RUN, *nlp.Defaults.suffixes, TRUNCATION_HYPHEN]
-        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+        defaults = nlp.Defaults
+        tokenizer = TechnewsTokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+        tokenizer.set_technews_rules(defaults)
         return tokenizer
 
     return tokenizer_factory
