@@ -207,14 +207,19 @@ def test_a_binary_text_file_is_not_text(tmp_path):
     assert article.error.reason == "not_text" and "not UTF-8" in article.error.message
 
 
-def test_a_truncated_compressed_file_keeps_what_was_read_and_says_the_rest_is_unreadable(tmp_path):
-    data = gzip.compress(ARTICLES.read_bytes() * 200)
-    dump = tmp_path / "dump.jsonl.gz"
+@pytest.mark.parametrize("kind", list(COMPRESSORS))
+def test_a_truncated_compressed_file_keeps_what_was_read_and_says_the_rest_is_unreadable(tmp_path, kind):
+    # zstandard's stream reader took a zstd file cut inside a frame for a short one: 0 articles.
+    data = COMPRESSORS[kind](ARTICLES.read_bytes() * 200)
+    dump = tmp_path / "dump.jsonl.x"
     dump.write_bytes(data[: len(data) // 2])
     articles = read(dump)
-    *good, last = articles
-    assert good and all(a.error is None for a in good)
-    assert last.error.reason == "unreadable_file" and f"after {len(good)} articles" in last.error.message
+    *good, last = articles  # block codecs (xz, zstd) may hold back a whole block: good may be []
+    assert all(a.error is None for a in good)
+    assert last.error.reason == "unreadable_file"
+    assert (
+        f"after {len(good)} articles" in last.error.message if good else "cannot read" in last.error.message
+    )
 
 
 def test_garbage_named_gz_is_an_unreadable_file(tmp_path):

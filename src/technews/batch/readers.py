@@ -151,9 +151,47 @@ def open_decompressed(stream: BinaryIO) -> BinaryIO:
     if kind == "xz":
         return lzma.LZMAFile(stream)
     if kind == "zstd":
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
-        return io.BufferedReader(reader)
+        return io.BufferedReader(_ZstdFrames(stream))
     return stream
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The frames of a zstd stream one after the other, and an error where the stream ends
+    inside a frame: zstandard's own stream reader takes a truncated file for a short one."""
+
+    CHUNK = 2**16
+
+    def __init__(self, source: BinaryIO) -> None:
+        self.source = source
+        self.frame = zstandard.ZstdDecompressor().decompressobj()
+        self.in_frame = False  # bytes of a frame read, its end not yet
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            chunk = self.source.read(self.CHUNK)
+            if not chunk:
+                if self.in_frame:
+                    raise zstandard.ZstdError("the zstd stream ends inside a frame (a truncated file?)")
+                return 0
+            self.pending = self._decompressed(chunk)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size], self.pending = self.pending[:size], self.pending[size:]
+        return size
+
+    def _decompressed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            out.append(self.frame.decompress(data))
+            self.in_frame = not self.frame.eof
+            if not self.frame.eof:
+                break
+            data = self.frame.unused_data  # the next frame begins here
+            self.frame = zstandard.ZstdDecompressor().decompressobj()
+        return b"".join(out)
 
 
 def peek_first_char(stream: BinaryIO) -> tuple[bytes, BinaryIO]:
