@@ -2,7 +2,14 @@
 
 import pytest
 
-from technews.pipeline.relation_features import ORG_ORG, PRODUCT_ORG, ArticleContext, candidates, features
+from technews.pipeline.relation_features import (
+    MAX_LATER_ORGS,
+    ORG_ORG,
+    PRODUCT_ORG,
+    ArticleContext,
+    candidates,
+    features,
+)
 from tests.conftest import tiny_pipeline
 
 
@@ -51,3 +58,13 @@ def test_features_carry_the_rules_verdict_knowledge_and_context(nlp):
     assert "product_org|kb_maker" in by_pair[("Xiaomi 12", "Xiaomi")]
     assert "product_org|between=coordination" in by_pair[("Xiaomi 12", "Samsung")]
     assert "product_org|kb_other_maker" in by_pair[("Xiaomi 12", "Samsung")]
+
+
+def test_candidates_grow_linearly_with_a_sentence_that_lists_hundreds_of_organizations(nlp):
+    # No full stop: one sentence naming 400 organizations. Each pairs with a bounded number.
+    text = "Xiaomi, Leica, Huawei und Apple kooperieren, " * 100
+    context = context_of(nlp, text)
+    org_pairs = [c for c in candidates(context, max_distance=1) if c.kind == ORG_ORG]
+    assert len(context.organizations) == 400
+    assert len(org_pairs) <= 2 * MAX_LATER_ORGS * len(context.organizations)
+    assert {(c.head.name, c.tail.name) for c in org_pairs} >= {("Xiaomi", "Leica"), ("Apple", "Huawei")}

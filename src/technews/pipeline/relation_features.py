@@ -27,6 +27,10 @@ PRODUCT_ORG = "product_org"
 ORG_ORG = "org_org"
 NEARBY_SENTENCES = 3  # a product pairs with the organizations named this close to it
 ARTICLE_ORGS = 5  # and with the article's most mentioned ones, wherever they are
+# An organization pairs with at most this many of the organization mentions after it (real
+# news has at most 12 within two sentences), so that a list of hundreds of names costs
+# linear time, not quadratic.
+MAX_LATER_ORGS = 16
 MAX_BETWEEN = 10  # tokens between a pair in one sentence that are read word by word
 COORDINATORS = frozenset({"und", "oder", "sowie", "bzw.", ",", "&", "/"})
 STATUS_CUES = ("past", "past_in_clause", "planned", "rumored", "rumored_weak", "confirmed", "negated")
@@ -101,8 +105,9 @@ class ArticleContext:
 def candidates(context: ArticleContext, max_distance: int) -> list[PairCandidate]:
     """Every product with the nearest mention of each organization named within
     ``NEARBY_SENTENCES`` of it, of the ones the article is about and of its makers by the
-    knowledge base; every two organizations at most ``max_distance`` sentences apart, in
-    both orders. Linear in the article's length, however long."""
+    knowledge base; every two organizations at most ``max_distance`` sentences and
+    ``MAX_LATER_ORGS`` mentions apart, in both orders. Linear in the article's length,
+    however long its sentences (see ``DocIndex``)."""
     found: dict[tuple, PairCandidate] = {}
     for head in context.products:
         for org in _organizations_for(context, head):
@@ -110,7 +115,7 @@ def candidates(context: ArticleContext, max_distance: int) -> list[PairCandidate
             found.setdefault(key, PairCandidate(PRODUCT_ORG, head, org))
     orgs = context.organizations
     for i, first in enumerate(orgs):
-        for second in orgs[i + 1 :]:
+        for second in orgs[i + 1 : i + 1 + MAX_LATER_ORGS]:
             if context.sentence(second.span) - context.sentence(first.span) > max_distance:
                 break
             if first.name == second.name or _same_side(context, first, second):

@@ -20,9 +20,13 @@ def used_as_product(doc: Doc, start: int, end: int, cues: RoleCues) -> bool:
         return True
     if compound_head(doc, end) in cues.product_compound_heads:
         return True
-    limit = doc[start].sent.end if doc.has_annotation("SENT_START") else len(doc)
-    window = doc[end : min(end + VERB_WINDOW, limit)]
-    return any(token.lower_.startswith(cues.product_verb_stems) for token in window)
+    # The next words up to the sentence's end (not `token.sent`: it walks the whole sentence).
+    for token in doc[end : min(end + VERB_WINDOW, len(doc))]:
+        if token.is_sent_start:
+            return False
+        if token.lower_.startswith(cues.product_verb_stems):
+            return True
+    return False
 
 
 def is_currency_compound(doc: Doc, end: int, cues: RoleCues) -> bool:
