@@ -294,10 +294,10 @@ class RelationExtractor:
             if ref.label == "ORG" and ref.kind != "pronoun":  # a pronoun is a guess: the scorer's to weigh
                 references.setdefault(index.sentence_of[ref.start], []).append((group, ref))
         for number, sent in enumerate(index.sentences):
-            hits = self.triggers.find_triggers(sent)
+            args = self._arguments(doc, index.entities_by_sentence[number], references.get(number, []))
+            hits = self.triggers.find_triggers(sent) if args else []  # no organization, no relation
             if not hits:
                 continue
-            args = self._arguments(doc, index.entities_by_sentence[number], references.get(number, []))
             following = index.entities_by_sentence[number + 1 : number + 2]
             for hit in hits:
                 if self._negated(sent, hit):
