@@ -80,3 +80,14 @@ def test_a_name_repeated_as_the_last_word_of_the_text_is_found_without_a_crash(n
     text = "Konzernchef Satya Nadella sprach. Nadella Smith widersprach. Foto: Nadella"
     entities = technews.extract(text, nlp)["entities"]
     assert entities[-1]["text"] == "Nadella" and entities[-1]["end"] == len(text)
+
+
+@pytest.mark.parametrize("separator", ["\u2029", "\r\n", "\n\n  ", "\u2028\u2028"])
+def test_no_entity_starts_or_ends_with_white_space_or_a_line_separator(nlp, separator):
+    # The trained model reads a line break after a short capitalised word into its name.
+    text = f"Samsung zeigt das Galaxy S24 in Berlin.{separator} ID{separator}"
+    found = technews.extract(text, nlp)["entities"]
+    assert {"Samsung", "Galaxy S24"} <= {entity["text"] for entity in found}
+    for entity in found:
+        assert entity["text"] == text[entity["start"] : entity["end"]]
+        assert entity["text"].strip() == entity["text"] != ""

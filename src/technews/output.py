@@ -19,7 +19,9 @@ STATUS_PRECEDENCE = ("current_confirmed", "past", "planned", "rumored", "current
 
 
 def doc_to_record(doc: Doc) -> dict[str, Any]:
-    return {"entities": entities(doc), "relations": merged_relations(doc._.relations or [])}
+    found = entities(doc)
+    names = {entity["canonical"] for entity in found}
+    return {"entities": found, "relations": merged_relations(doc._.relations or [], names)}
 
 
 def entities(doc: Doc) -> list[dict[str, Any]]:
@@ -35,9 +37,14 @@ def entities(doc: Doc) -> list[dict[str, Any]]:
     ]
 
 
-def merged_relations(relations: list[Relation]) -> list[dict[str, Any]]:
+def merged_relations(relations: list[Relation], entity_names: set[str] | None = None) -> list[dict[str, Any]]:
+    """One relation per pair and type. Only relations between two different entities of
+    the record (by canonical name, where ``entity_names`` are given) are kept, or from a
+    product to the brand inside its name (`Samsung Galaxy S24`)."""
     best: dict[tuple[str, str, str], Relation] = {}
     for relation in relations:
+        if not _between_entities(relation, entity_names):
+            continue
         key = _key(relation)
         if key not in best or _strength(relation) < _strength(best[key]):
             best[key] = relation
@@ -52,6 +59,19 @@ def merged_relations(relations: list[Relation]) -> list[dict[str, Any]]:
         }
         for r in sorted(best.values(), key=lambda r: (r.relation != "partner_of", r.evidence))
     ]
+
+
+def _between_entities(relation: Relation, entity_names: set[str] | None) -> bool:
+    if relation.head_name == relation.tail_name:
+        return False
+    if entity_names is None:
+        return True
+    brand_in_name = (
+        relation.relation == "made_by"
+        and relation.head.start <= relation.tail.start
+        and relation.tail.end <= relation.head.end
+    )
+    return relation.head_name in entity_names and (brand_in_name or relation.tail_name in entity_names)
 
 
 def _key(relation: Relation) -> tuple[str, str, str]:

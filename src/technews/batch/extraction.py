@@ -174,10 +174,9 @@ def _shifted(doc: Doc, offset: int) -> Findings:
 def _merged(pieces: list[Findings]) -> dict[str, Any]:
     """The pieces as one article: entities in order; relations merged per pair and type over
     all pieces, exactly as ``technews.extract`` merges them within one doc."""
-    return {
-        "entities": [entity for piece in pieces for entity in piece.entities],
-        "relations": merged_relations([relation for piece in pieces for relation in piece.relations]),
-    }
+    found = [entity for piece in pieces for entity in piece.entities]
+    relations = [relation for piece in pieces for relation in piece.relations]
+    return {"entities": found, "relations": merged_relations(relations, {e["canonical"] for e in found})}
 
 
 # One pipeline per process (a worker of the local pool or of a Dask cluster), behind

@@ -10,7 +10,7 @@ the canonical name the match implies; ``technews_canonical`` finalises it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -167,7 +167,8 @@ class EntityRecognizer:
         doc.ents = filter_spans(spans)
 
     def _kept(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-        return [self._with_role(doc, c) for c in candidates if self._is_entity(doc, c)]
+        trimmed = (t for c in candidates if (t := _without_edge_space(doc, c)) is not None)
+        return [self._with_role(doc, c) for c in trimmed if self._is_entity(doc, c)]
 
     def _from_model(self, doc: Doc) -> Iterator[Candidate]:
         """Entities already on the doc, of the kept labels, that start with a capital
@@ -453,6 +454,23 @@ def _is_name_adjective(token: Token) -> bool:
 
 def _looks_like_name_part(token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and not token.is_upper and len(token) > 1
+
+
+def _without_edge_space(doc: Doc, candidate: Candidate) -> Candidate | None:
+    """The candidate without white-space tokens at its edges (the model may take in a line
+    break: `ID\n\n`); None where nothing else is left."""
+    start, end = candidate.start, candidate.end
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start == end:
+        return None
+    return (
+        candidate
+        if (start, end) == (candidate.start, candidate.end)
+        else replace(candidate, start=start, end=end)
+    )
 
 
 def _place_in_cued_name(candidate: Candidate, cued: list[Candidate]) -> bool:
