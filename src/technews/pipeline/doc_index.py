@@ -52,6 +52,8 @@ def _pieces(sent: Span) -> list[Span]:
     """The sentence, or for an overlong one pieces of at most ``MAX_SENTENCE_TOKENS``, each
     cut after its last punctuation mark in its second half (else at the limit), never
     inside an entity."""
+    if len(sent) <= MAX_SENTENCE_TOKENS:
+        return [sent]
     doc, pieces, start = sent.doc, [], sent.start
     while sent.end - start > MAX_SENTENCE_TOKENS:
         limit = start + MAX_SENTENCE_TOKENS

@@ -247,7 +247,7 @@ class EntityRecognizer:
         """`die Zeitung Le Monde`, `das Start-up Robo`, `der Apple-Zulieferer Japan Display`:
         a name after a noun for an organization."""
         for token in doc[:-1]:
-            if token.is_lower and doc[token.i - 1].text != "-":
+            if token.is_space or (token.is_lower and doc[token.i - 1].text != "-"):
                 continue  # no noun, and no compound's tail (`Start-up`)
             compound_start = _compound_start(doc, token.i)
             if self.cues.is_organization_noun(doc[compound_start : token.i + 1].text):

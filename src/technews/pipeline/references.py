@@ -76,8 +76,8 @@ class ReferenceResolver:
         entity_tokens = {i for ent in index.entities for i in range(ent.start, ent.end)}
         references = []
         for token in doc:
-            if token.i in entity_tokens:
-                continue
+            if token.i in entity_tokens or token.is_space or token.is_punct:
+                continue  # a reference is a word
             reference = (
                 self._pair(doc, token, index)
                 or self._description(doc, token, entity_tokens, index)
