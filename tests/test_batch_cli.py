@@ -148,6 +148,21 @@ def test_every_bad_input_yields_an_error_record_and_exit_status_3(tmp_path):
     assert f"{len(records) - failed} processed, {failed} failed" in result.stderr
 
 
+def test_a_record_over_max_record_bytes_is_too_large_and_the_batch_goes_on(tmp_path):
+    # A 10 MB gzip of NUL bytes as one JSON Lines record used to be read whole (6 GB).
+    bomb = b'{"id": "bomb", "text": "' + b"\x00" * 3_000_000 + b'"}\n'
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(gzip.compress(ARTICLES.read_bytes() + bomb + ARTICLES.read_bytes()))
+    result = batch(dump, "-o", tmp_path / "out.jsonl", "--max-record-bytes", 100_000)
+    assert result.exit_code == 3, result.output
+    records = read_jsonl(tmp_path / "out.jsonl")
+    articles = len(ARTICLES.read_text(encoding="utf-8").splitlines())
+    assert len(records) == 2 * articles + 1
+    too_large = records[articles]
+    assert too_large["id"] == f"{dump}:{articles + 1}" and too_large["error"]["reason"] == "too_large"
+    assert all("entities" in record for record in records if record is not too_large)
+
+
 def test_html_folder_records_carry_their_text(tmp_path):
     result = batch(FIXTURES / "html", "-o", tmp_path / "out.jsonl")
     assert result.exit_code == 0, result.output

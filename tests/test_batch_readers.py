@@ -249,3 +249,124 @@ def test_csv_rows_that_do_not_match_the_header_or_are_not_utf8_are_errors(tmp_pa
     articles = read(dump)
     assert [a.id for a in articles] == ["a", "b", f"{dump}:3", "d"]
     assert [a.error and a.error.reason for a in articles] == [None, "broken_line", "not_text", None]
+
+
+def ten_articles() -> list[dict]:
+    return [{"id": f"a{n}", "text": f"Artikel {n}: Apple, Samsung und Xiaomi."} for n in range(1, 11)]
+
+
+def broken_sixth(items: list[str], broken: str, separator: str) -> str:
+    return "[" + separator.join([*items[:5], broken, *items[6:]]) + "]"
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["one item a line, a quote not closed", "one line, a bad token", "indented, a stray brace"],
+)
+def test_a_broken_json_array_item_is_one_error_and_the_items_after_it_are_read(tmp_path, layout):
+    # The array used to be read by one streaming parser, which stopped at item 6: 7 to 10 lost.
+    items = [json.dumps(item, ensure_ascii=False) for item in ten_articles()]
+    if layout.startswith("one item a line"):
+        text = broken_sixth(items, '{"id": "a6", "text": "Artikel 6: Apple}', ",\n")
+    elif layout.startswith("one line"):
+        text = broken_sixth(items, '{"id": "a6", "text": Apple}', ", ")
+    else:
+        items = [json.dumps(item, indent=2) for item in ten_articles()]
+        text = broken_sixth(items, '{\n  "id": "a6"}},\n  "text": "x"\n}', ",\n")
+    dump = tmp_path / "dump.json"
+    dump.write_text(text, encoding="utf-8")
+    articles = read(dump)
+    errors = [a for a in articles if a.error]
+    assert [a.id for a in articles if not a.error] == [f"a{n}" for n in (1, 2, 3, 4, 5, 7, 8, 9, 10)]
+    assert [(a.id, a.error.reason) for a in errors] == [(f"{dump}:6", "broken_line")]
+
+
+def test_a_json_array_cut_between_items_says_so(tmp_path):
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps(ten_articles())[:-1], encoding="utf-8")  # no closing ]
+    *good, last = read(dump)
+    assert len(good) == 10 and not any(a.error for a in good)
+    assert last.error.reason == "broken_line" and "closing ]" in last.error.message
+
+
+def test_an_unclosed_csv_quote_is_one_error_and_the_rows_after_it_are_read(tmp_path):
+    # It swallowed the rows after it into one field: 1 record for 4 articles.
+    dump = tmp_path / "dump.csv"
+    dump.write_text(
+        'id,text\na,Apple kauft Beats.\nb,"Samsung zeigt\nc,Huawei zeigt das Mate 40 Pro.\nd,Xiaomi.\n',
+        encoding="utf-8",
+    )
+    articles = read(dump)
+    assert [(a.id, a.error and a.error.reason) for a in articles] == [
+        ("a", None),
+        (f"{dump}:2", "broken_line"),
+        ("c", None),
+        ("d", None),
+    ]
+    assert articles[1].error.line == 3 and articles[2].line == 4
+
+
+def test_an_unclosed_csv_quote_before_quoted_rows_costs_only_its_row(tmp_path):
+    dump = tmp_path / "dump.csv"
+    rows = [["a", "Apple, Beats"], ["b", '"Samsung'], ["c", "Huawei, Honor"], ["d", 'Das "Mate"']]
+    with dump.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "text"])
+        for row_id, text in rows:
+            file.write(f"{row_id},{text}\n") if row_id == "b" else writer.writerow([row_id, text])
+    articles = read(dump)
+    assert [a.id for a in articles if not a.error] == ["a", "c", "d"]
+    assert articles[2].text == "Huawei, Honor" and articles[3].text == 'Das "Mate"'
+    assert [a.id for a in articles if a.error] == [f"{dump}:2"]
+
+
+def test_quoted_csv_fields_over_several_lines_are_still_one_row(tmp_path):
+    dump = tmp_path / "dump.csv"
+    write_csv(
+        dump, [{"id": "a", "text": "Absatz eins.\n\nAbsatz zwei, mit Komma."}, {"id": "b", "text": "x"}]
+    )
+    assert [(a.id, a.text) for a in read(dump)] == [
+        ("a", "Absatz eins.\n\nAbsatz zwei, mit Komma."),
+        ("b", "x"),
+    ]
+
+
+BOMB = b"\x00" * 3_000_000  # as a record, over the limit of 100,000 bytes below
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        (
+            "dump.jsonl",
+            b'{"id": "a", "text": "Apple."}\n{"id": "b", "text": "',
+            b'"}\n{"id": "c", "text": "Sony."}\n',
+        ),
+        (
+            "dump.json",
+            b'[{"id": "a", "text": "Apple."}, {"id": "b", "text": "',
+            b'"}, {"id": "c", "text": "Sony."}]',
+        ),
+        ("dump.csv", b'id,text\na,Apple.\nb,"', b'"\nc,Sony.\n'),
+        ("article.txt", b"", b""),
+        ("page.html", b"<html><body><p>", b"</p></body></html>"),
+        ("object.json", b'{"id": "b", "text": "', b'"}'),
+    ],
+)
+def test_a_record_over_the_size_limit_is_too_large_and_reading_goes_on(tmp_path, name, before, after):
+    # Each used to be read whole: a 10 MB gzip of NUL bytes passed 6 GB of memory.
+    dump = tmp_path / f"{name}.gz"
+    dump.write_bytes(gzip.compress(before + BOMB + after))
+    articles = read(dump, max_record_bytes=100_000)
+    reasons = [a.error and a.error.reason for a in articles]
+    assert reasons.count("too_large") == 1 and reasons.count(None) == len(articles) - 1
+    assert "100,000 bytes" in next(a for a in articles if a.error).error.message
+    if name.startswith("dump"):
+        assert [a.id for a in articles if not a.error] == ["a", "c"]
+
+
+def test_records_within_the_size_limit_are_read_as_before(tmp_path):
+    limit = max(len(line) for line in ARTICLES.read_bytes().splitlines(keepends=True))
+    assert contents(read(ARTICLES, max_record_bytes=limit)) == contents(read(ARTICLES))
+    with pytest.raises(ValueError, match="at least 1"):
+        read(ARTICLES, max_record_bytes=0)

@@ -20,7 +20,7 @@ import technews
 from technews.batch.extraction import MAX_CHARS, ExtractOptions
 from technews.batch.job import BATCH_SIZE, BatchOptions, run_batch
 from technews.batch.job import Summary as BatchSummary
-from technews.batch.readers import FieldMapping
+from technews.batch.readers import MAX_RECORD_BYTES, FieldMapping
 from technews.batch.stats import collect_stats
 from technews.errors import TechnewsError
 from technews.scoring import LABELS, RELATIONS, attach_texts, read_jsonl, score
@@ -204,6 +204,9 @@ def batch(
     n_process: Annotated[int, typer.Option(min=1, help="Processes (dask without scheduler: workers).")] = 1,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch and task.")] = BATCH_SIZE,
     max_chars: Annotated[int, typer.Option(min=1000, help="Longer articles go in pieces.")] = MAX_CHARS,
+    max_record_bytes: Annotated[
+        int, typer.Option(min=1, help="Longer lines, items, rows, files: too_large, unread.")
+    ] = MAX_RECORD_BYTES,
     engine: Annotated[Engine, typer.Option(help="Where the pipeline runs.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (--engine dask).")] = None,
     model: ModelOption = None,
@@ -224,6 +227,7 @@ def batch(
         output_format=output_format,
         input_format=input_format,
         mapping=FieldMapping(id_field, text_field, title_field or None, html),
+        max_record_bytes=max_record_bytes,
         extract=ExtractOptions(max_chars, keep_text),
         resume=resume,
         overwrite=overwrite,

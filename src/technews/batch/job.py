@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from technews.batch.extraction import Extracted, ExtractOptions
 from technews.batch.local import chunked, extract_locally
-from technews.batch.readers import FieldMapping, read_articles
+from technews.batch.readers import MAX_RECORD_BYTES, FieldMapping, read_articles
 from technews.batch.records import Article, is_error
 from technews.batch.writers import OutputError, open_writer
 
@@ -29,6 +29,7 @@ class BatchOptions:
     output_format: str = "jsonl"
     input_format: str | None = None
     mapping: FieldMapping = field(default_factory=FieldMapping)
+    max_record_bytes: int = MAX_RECORD_BYTES
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     resume: bool = False
     overwrite: bool = False
@@ -90,7 +91,9 @@ def run_batch(options: BatchOptions, progress: bool = False) -> Summary:
     summary = Summary(resumed_after=writer.done, failed_before=writer.failed_before)
     start = time.perf_counter()
     try:
-        articles = read_articles(options.inputs, options.mapping, options.input_format)
+        articles = read_articles(
+            options.inputs, options.mapping, options.input_format, options.max_record_bytes
+        )
         chunks = chunked(skip_done(articles, writer.done, writer.last_id), options.batch_size)
         with _progress(progress) as bar, closing(_engine(chunks, options)) as results:
             task = bar.add_task("", total=None, rates="") if bar else None

@@ -2,8 +2,10 @@
 
 Compression (gzip, bz2, xz, zstd) is recognised by the first bytes of a file, never
 by its name. Everything is streamed: a dump of any size is read one article at a
-time. Whatever cannot be read becomes an article carrying an error, so that it
-still yields its one (error) record.
+time, and no record (line, array item, row or file) over ``max_record_bytes`` is held in
+memory, so a decompression bomb costs time, not memory. Whatever cannot be read becomes an
+article carrying an error, so that it still yields its one (error) record; after a broken
+array item or CSV row, reading goes on with the next.
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import ijson
 import zstandard
 
+from technews.batch.json_array import array_items
 from technews.batch.records import (
     BROKEN_LINE,
     MISSING_FIELD,
     MISSING_FILE,
     NOT_TEXT,
     RESERVED_FIELDS,
+    TOO_LARGE,
     UNREADABLE_FILE,
     Article,
     ArticleError,
@@ -49,6 +52,8 @@ STDIN = "<stdin>"
 READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
 UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+MAX_RECORD_BYTES = 10 * 2**20  # one line, array item, CSV row or file; 100 pieces of --max-chars
+SKIP_PIECE = 2**20  # what is read at a time of a record over the limit
 
 # Articles are long: lift the csv module's 128 KiB limit on one field.
 csv.field_size_limit(2**31 - 1)
@@ -64,36 +69,49 @@ class FieldMapping:
     html: bool = False  # text and title fields hold HTML (HTML files always do)
 
 
+Reader = Callable[[BinaryIO, str, FieldMapping, int], Iterator[Article]]
+
+
 def read_articles(
-    inputs: list[str], mapping: FieldMapping = FieldMapping(), input_format: str | None = None
+    inputs: list[str],
+    mapping: FieldMapping = FieldMapping(),
+    input_format: str | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> Iterator[Article]:
-    """Every article of every input (paths, folders, globs, ``-``), in order."""
+    """Every article of every input (paths, folders, globs, ``-``), in order; a record over
+    ``max_record_bytes`` is a ``too_large`` error, skipped without being held in memory."""
+    if max_record_bytes < 1:
+        raise ValueError(f"max_record_bytes must be at least 1, not {max_record_bytes}")
     for argument in inputs:
-        yield from _read_argument(argument, mapping, input_format)
+        yield from _read_argument(argument, mapping, input_format, max_record_bytes)
 
 
-def _read_argument(argument: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+def _read_argument(
+    argument: str, mapping: FieldMapping, input_format: str | None, limit: int
+) -> Iterator[Article]:
     if argument == "-":
-        yield from _read_stream(sys.stdin.buffer, STDIN, input_format, mapping)
+        yield from _read_stream(sys.stdin.buffer, STDIN, input_format, mapping, limit)
         return
     path = Path(argument)
     if path.exists():
-        yield from _read_path(path, argument, mapping, input_format)
+        yield from _read_path(path, argument, mapping, input_format, limit)
         return
     matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else []
     if not matches:
         what = "no file matches" if glob.has_magic(argument) else "no such file"
         yield Article(id=argument, error=ArticleError(MISSING_FILE, f"{what}: {argument}"))
     for match in matches:
-        yield from _read_path(Path(match), match, mapping, input_format)
+        yield from _read_path(Path(match), match, mapping, input_format, limit)
 
 
-def _read_path(path: Path, name: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+def _read_path(
+    path: Path, name: str, mapping: FieldMapping, input_format: str | None, limit: int
+) -> Iterator[Article]:
     if not path.is_dir():
-        yield from _read_file(path, name, mapping, input_format)
+        yield from _read_file(path, name, mapping, input_format, limit)
         return
     for file in folder_files(path):
-        yield from _read_file(file, file.as_posix(), mapping, input_format)
+        yield from _read_file(file, file.as_posix(), mapping, input_format, limit)
 
 
 def folder_files(folder: Path) -> list[Path]:
@@ -111,18 +129,20 @@ def format_from_name(name: str) -> str | None:
     return FORMAT_SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
-def _read_file(path: Path, name: str, mapping: FieldMapping, input_format: str | None) -> Iterator[Article]:
+def _read_file(
+    path: Path, name: str, mapping: FieldMapping, input_format: str | None, limit: int
+) -> Iterator[Article]:
     try:
         stream = path.open("rb")
     except OSError as error:
         yield Article(id=name, error=ArticleError(UNREADABLE_FILE, f"cannot open {name}: {error.strerror}"))
         return
     with stream:
-        yield from _read_stream(stream, name, input_format or format_from_name(name), mapping)
+        yield from _read_stream(stream, name, input_format or format_from_name(name), mapping, limit)
 
 
 def _read_stream(
-    stream: BinaryIO, name: str, input_format: str | None, mapping: FieldMapping
+    stream: BinaryIO, name: str, input_format: str | None, mapping: FieldMapping, limit: int
 ) -> Iterator[Article]:
     read = 0
     try:
@@ -130,7 +150,7 @@ def _read_stream(
         if input_format is None:
             first, stream = peek_first_char(stream)
             input_format = sniffed_format(first, stdin=name == STDIN)
-        for article in READERS[input_format](stream, name, mapping):
+        for article in READERS[input_format](stream, name, mapping, limit):
             read += 1
             yield article
     except READ_ERRORS as error:
@@ -268,8 +288,33 @@ def article_from_object(
     return article
 
 
-def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
-    for number, line in enumerate(stream, 1):
+def _too_large(name: str, what: str, limit: int, line: int | None = None) -> Article:
+    message = f"{what} is over {limit:,} bytes (--max-record-bytes); skipped"
+    return Article(id=name, error=ArticleError(TOO_LARGE, message, line), line=line)
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a stream; None for a line over ``limit`` bytes, read past in pieces."""
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (piece := stream.readline(SKIP_PIECE)) and not piece.endswith(b"\n"):
+            pass
+        yield None
+
+
+def _read_whole(stream: BinaryIO, name: str, limit: int) -> bytes | None:
+    """The stream's bytes; None (and nothing more read) when there are over ``limit``."""
+    data = stream.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
+def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
+    for number, line in enumerate(_bounded_lines(stream, limit), 1):
+        if line is None:
+            yield _too_large(f"{name}:{number}", f"line {number}", limit, number)
+            continue
         if not line.strip():  # blank lines are no articles
             continue
         try:
@@ -281,61 +326,171 @@ def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[
         yield article_from_object(value, f"{name}:{number}", mapping, number)
 
 
-def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
-    """A JSON array of articles, streamed item by item; or one article object."""
+def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
+    """A JSON array of articles, item by item, each parsed on its own; or one article object."""
     first, stream = peek_first_char(stream)
-    if first != b"[":
-        try:
-            value = json.load(stream)
-        except ValueError as error:
-            yield Article(id=name, error=ArticleError(BROKEN_LINE, f"{name} is not JSON: {error}"))
-            return
-        yield article_from_object(value, name, mapping)
+    if first == b"[":
+        yield from _read_json_array(stream, name, mapping, limit)
         return
-    number = 0
+    data = _read_whole(stream, name, limit)
+    if data is None:
+        yield _too_large(name, name, limit)
+        return
     try:
-        for number, value in enumerate(ijson.items(stream, "item", use_float=True), 1):
-            yield article_from_object(value, f"{name}:{number}", mapping)
-    except (ijson.JSONError, ValueError) as error:
-        message = f"item {number + 1} of {name} is broken JSON, the rest cannot be read: {error}"
-        yield Article(id=f"{name}:{number + 1}", error=ArticleError(BROKEN_LINE, message))
+        value = json.loads(data)
+    except ValueError as error:
+        yield Article(id=name, error=ArticleError(BROKEN_LINE, f"{name} is not JSON: {error}"))
+        return
+    yield article_from_object(value, name, mapping)
 
 
-def _csv_reader(delimiter: str) -> Callable[[BinaryIO, str, FieldMapping], Iterator[Article]]:
-    def read(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+def _read_json_array(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
+    for item in array_items(stream, limit):
+        item_id = f"{name}:{item.number}"
+        if item.too_large:
+            yield _too_large(item_id, f"item {item.number}", limit)
+            continue
+        problem = item.broken
+        if item.data is not None:
+            try:
+                yield article_from_object(json.loads(item.data), item_id, mapping)
+                continue
+            except ValueError as error:  # also invalid UTF-8
+                problem = str(error)
+        message = f"item {item.number} of {name} is broken JSON: {problem}"
+        yield Article(id=item_id, error=ArticleError(BROKEN_LINE, message))
+
+
+class _RowTooLarge(Exception):
+    pass
+
+
+class _CsvLines:
+    """The lines of a CSV text for ``csv.reader``, each row's kept (up to the size limit) so
+    that a broken row's later lines can be read again: an unclosed quote swallows the rows
+    after it, which are then not lost."""
+
+    def __init__(self, text: io.TextIOBase, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.read = 0  # lines read from the text
+        self.again: list[tuple[int, str]] = []  # lines to read again, the next one last
+        self.row: list[tuple[int, str]] = []  # lines of the row being read
+        self.row_size = 0
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.again:
+            number, line = self.again.pop()
+        else:
+            line = self.text.readline(self.limit + 1)
+            if not line:
+                raise StopIteration
+            self.read += 1
+            number = self.read
+        self.row.append((number, line))
+        self.row_size += len(line)
+        if self.row_size > self.limit:
+            raise _RowTooLarge
+        return line
+
+    @property
+    def row_start(self) -> int:
+        if self.row:
+            return self.row[0][0]
+        return self.again[-1][0] if self.again else self.read + 1
+
+    def next_row(self) -> None:
+        self.row, self.row_size = [], 0
+
+    def read_again(self) -> None:
+        """The broken row's lines after its first are read again, as rows of their own."""
+        self.again.extend(reversed(self.row[1:]))
+        self.next_row()
+
+    def skip_row(self) -> None:
+        """Read past the rest of a row over the limit, following its quotes; not kept."""
+        quoted = sum(line.count('"') for _, line in self.row) % 2 == 1
+        last = self.row[-1][1] if self.row else "\n"
+        self.next_row()
+        while quoted or not last.endswith(("\n", "\r")):
+            last = self.text.readline(SKIP_PIECE)
+            if not last:
+                return
+            if last.endswith(("\n", "\r")):
+                self.read += 1
+            quoted ^= last.count('"') % 2 == 1
+
+
+def _csv_reader(delimiter: str) -> Reader:
+    def read(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
         # surrogateescape: a row with bytes that are not UTF-8 becomes an error record of its own.
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        rows = csv.DictReader(text, delimiter=delimiter)
-        number = 0
-        while True:
-            number += 1
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                broken = ArticleError(BROKEN_LINE, f"row {number}: {error}", rows.line_num)
-                yield Article(id=f"{name}:{number}", error=broken, line=rows.line_num)
-                continue
-            yield _article_from_row(row, f"{name}:{number}", mapping, rows.line_num)
+        yield from _read_csv_rows(_CsvLines(text, limit), delimiter, name, mapping)
 
     return read
 
 
-def _article_from_row(row: dict[Any, Any], default_id: str, mapping: FieldMapping, line: int) -> Article:
+def _read_csv_rows(lines: _CsvLines, delimiter: str, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    """Strict parsing, so that a quote not closed shows where it swallows the next quoted field
+    (or at the end of the input); its row is one error, and the rows after it are read again."""
+    header: list[str] | None = None
+    number = 0
+    rows = csv.reader(lines, delimiter=delimiter, strict=True)
+    while True:
+        start = lines.row_start
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except (csv.Error, _RowTooLarge) as error:
+            too_large = isinstance(error, _RowTooLarge)
+            lines.skip_row() if too_large else lines.read_again()
+            rows = csv.reader(lines, delimiter=delimiter, strict=True)  # no state from the broken row
+            if header is None:
+                message = f"the header of {name} cannot be read: {error or 'too large'}"
+                yield Article(id=name, error=ArticleError(UNREADABLE_FILE, message, start))
+                return
+            number += 1
+            if too_large:
+                what = f"row {number} (from line {start}; or a quote not closed there)"
+                yield _too_large(f"{name}:{number}", what, lines.limit, start)
+            else:
+                broken = ArticleError(BROKEN_LINE, f"row {number} (line {start}): {error}", start)
+                yield Article(id=f"{name}:{number}", error=broken, line=start)
+            continue
+        lines.next_row()
+        if not row:  # a blank line is no row
+            continue
+        if header is None:
+            header = row
+            continue
+        number += 1
+        yield _article_from_row(header, row, f"{name}:{number}", mapping, start)
+
+
+def _article_from_row(
+    header: list[str], row: list[str], default_id: str, mapping: FieldMapping, line: int
+) -> Article:
     problem = None
-    if None in row or None in row.values():
+    if len(row) != len(header):
         problem = ArticleError(BROKEN_LINE, f"line {line}: the row's fields do not match the header", line)
-    elif any(UNDECODABLE.search(value) for value in row.values()):
+    elif any(UNDECODABLE.search(value) for value in row):
         problem = ArticleError(NOT_TEXT, f"line {line} is not UTF-8 text", line)
+    values = dict(zip(header, row, strict=False))  # a short row may still name its id
     if problem is None:
-        return article_from_object(row, default_id, mapping, line)
-    row_id = row.get(mapping.id_field) if problem.reason != NOT_TEXT else None
+        return article_from_object(values, default_id, mapping, line)
+    row_id = values.get(mapping.id_field) if problem.reason != NOT_TEXT else None
     return Article(id=row_id or default_id, error=problem, line=line)
 
 
-def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
-    data = stream.read()
+def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
+    data = _read_whole(stream, name, limit)
+    if data is None:
+        yield _too_large(name, name, limit)
+        return
     try:
         yield Article(id=name, text=data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -343,8 +498,11 @@ def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Ar
         yield Article(id=name, error=ArticleError(NOT_TEXT, message))
 
 
-def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
-    data = stream.read()
+def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
+    data = _read_whole(stream, name, limit)
+    if data is None:
+        yield _too_large(name, name, limit)
+        return
     declared = HTML_CHARSET.search(data[:4096])
     encoding = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
@@ -353,7 +511,7 @@ def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[A
         yield Article(id=name, error=ArticleError(NOT_TEXT, f"{name} is not {encoding} text: {error}"))
 
 
-READERS: dict[str, Callable[[BinaryIO, str, FieldMapping], Iterator[Article]]] = {
+READERS: dict[str, Reader] = {
     "jsonl": _read_jsonl,
     "json": _read_json,
     "csv": _csv_reader(","),

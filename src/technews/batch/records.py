@@ -15,6 +15,7 @@ EMPTY_TEXT = "empty_text"  # text (and title) empty or only white space
 NOT_TEXT = "not_text"  # the text field holds no string (number, null, list), or the file is not UTF-8
 MISSING_FIELD = "missing_field"  # the record has no text field (often a wrong --text-field)
 BROKEN_LINE = "broken_line"  # a line, row or array item that cannot be parsed
+TOO_LARGE = "too_large"  # a line, row, array item or file over --max-record-bytes
 UNREADABLE_FILE = "unreadable_file"  # a file that cannot be opened, decompressed or parsed at all
 MISSING_FILE = "missing_file"  # an input path or glob that names no file
 PROCESSING_FAILED = "processing_failed"  # the pipeline raised on this article (a bug: please report)
@@ -57,9 +58,7 @@ class Article:
     line: int | None = None  # where in its file the article starts, for line-based inputs
 
 
-def result_record(
-    article: Article, extracted: dict[str, Any], text: str | None = None
-) -> dict[str, Any]:
+def result_record(article: Article, extracted: dict[str, Any], text: str | None = None) -> dict[str, Any]:
     """The output of a processed article; ``text`` is the processed text, when it is kept."""
     record = {"id": article.id, **article.fields}
     if text is not None:

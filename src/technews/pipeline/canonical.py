@@ -74,9 +74,7 @@ def _genitive(span: Span) -> bool:
     return last.isalpha() and len(last) > 3 and last.endswith("s")
 
 
-def _unified(
-    ents: list[Span], names: dict[Span, str], words: ProductGrammarWords
-) -> dict[Span, str]:
+def _unified(ents: list[Span], names: dict[Span, str], words: ProductGrammarWords) -> dict[Span, str]:
     """One name per entity within the article: a bare surname takes the full name of a
     person named in full (`Mahrer` -> `Harald Mahrer`), an unknown genitive the name it
     inflects (`Nissans` -> `Nissan`) when that name occurs in the article, and a release

@@ -117,9 +117,7 @@ def examples(nlp: Language, articles: list[dict]) -> list[Example]:
     result = []
     for doc, article in zip(docs, articles, strict=True):
         reference = nlp.make_doc(article["text"])
-        reference.user_data["gold"] = {
-            key: article[key] for key in ("entities", "relations", "annotated")
-        }
+        reference.user_data["gold"] = {key: article[key] for key in ("entities", "relations", "annotated")}
         result.append(Example(doc, reference))
     return result
 
