@@ -163,6 +163,22 @@ def test_a_record_over_max_record_bytes_is_too_large_and_the_batch_goes_on(tmp_p
     assert all("entities" in record for record in records if record is not too_large)
 
 
+def test_links_outside_the_input_folder_are_followed_only_when_asked(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Apple kauft Beats.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Samsung zeigt das Galaxy S24.", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").symlink_to(tmp_path / "b.txt")
+    refused = batch(tmp_path / "in", "-o", tmp_path / "refused.jsonl")
+    assert refused.exit_code == 3
+    assert [r.get("error", {}).get("reason") for r in read_jsonl(tmp_path / "refused.jsonl")] == [
+        None,
+        "not_followed",
+    ]
+    followed = batch(tmp_path / "in", "-o", tmp_path / "followed.jsonl", "--follow-symlinks")
+    assert followed.exit_code == 0, followed.output
+    assert all("entities" in r for r in read_jsonl(tmp_path / "followed.jsonl"))
+
+
 def test_html_folder_records_carry_their_text(tmp_path):
     result = batch(FIXTURES / "html", "-o", tmp_path / "out.jsonl")
     assert result.exit_code == 0, result.output

@@ -370,3 +370,51 @@ def test_records_within_the_size_limit_are_read_as_before(tmp_path):
     assert contents(read(ARTICLES, max_record_bytes=limit)) == contents(read(ARTICLES))
     with pytest.raises(ValueError, match="at least 1"):
         read(ARTICLES, max_record_bytes=0)
+
+
+def article_folder(root: Path) -> Path:
+    folder = root / "crawl"
+    (folder / "2026").mkdir(parents=True)
+    (folder / "2026" / "a.txt").write_text("Apple kauft Beats.", encoding="utf-8")
+    return folder
+
+
+def test_a_glob_over_a_symlink_loop_ends_and_reads_each_file_once(tmp_path):
+    # `**` followed the loop: 0 records after 120 s, 900 MB and growing.
+    folder = article_folder(tmp_path)
+    (folder / "2026" / "up").symlink_to("..")
+    for follow in (False, True):
+        articles = read(folder / "**" / "*.txt", follow_symlinks=follow)
+        assert [(a.id, a.text) for a in articles] == [(f"{folder}/2026/a.txt", "Apple kauft Beats.")]
+        assert [a.id for a in read(folder, follow_symlinks=follow)] == [f"{folder}/2026/a.txt"]
+
+
+def test_links_to_files_outside_the_input_are_not_read_unless_asked(tmp_path):
+    # A link to /etc/os-release in an input folder was read as an article.
+    folder = article_folder(tmp_path)
+    secret = tmp_path / "private" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("Vertraulich: Sony kauft Ubisoft.", encoding="utf-8")
+    (folder / "notes.txt").symlink_to(secret)
+    (folder / "private").symlink_to(secret.parent)
+    (folder / "alias.txt").symlink_to(folder / "2026" / "a.txt")  # inside: read by its own path
+    for articles in (read(folder), read(f"{folder}/**/*.txt")):
+        assert [a.id for a in articles if not a.error] == [f"{folder}/2026/a.txt"]
+        refused = {a.id: a.error.reason for a in articles if a.error}
+        assert refused == {f"{folder}/notes.txt": "not_followed", f"{folder}/private": "not_followed"}
+        assert not any(a.text and "Vertraulich" in a.text for a in articles)
+    followed = read(folder, follow_symlinks=True)
+    assert [a.id for a in followed] == [
+        f"{folder}/2026/a.txt", f"{folder}/alias.txt", f"{folder}/notes.txt", f"{folder}/private/notes.txt"
+    ]  # fmt: skip
+    assert not any(a.error for a in followed)
+
+
+def test_a_folder_named_through_its_parent_is_read(tmp_path, monkeypatch):
+    # Every file under a path with `..` counted as hidden: nothing was read.
+    folder = article_folder(tmp_path)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert [a.text for a in read("../crawl")] == ["Apple kauft Beats."]
+    assert [a.text for a in read("../crawl/**/*.txt")] == ["Apple kauft Beats."]
+    assert not read(folder / "**" / "*.jsonl")[0].text  # matches nothing: one missing_file record

@@ -207,6 +207,9 @@ def batch(
     max_record_bytes: Annotated[
         int, typer.Option(min=1, help="Longer lines, items, rows, files: too_large, unread.")
     ] = MAX_RECORD_BYTES,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="Follow links in folders and globs that point outside.")
+    ] = False,
     engine: Annotated[Engine, typer.Option(help="Where the pipeline runs.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (--engine dask).")] = None,
     model: ModelOption = None,
@@ -228,6 +231,7 @@ def batch(
         input_format=input_format,
         mapping=FieldMapping(id_field, text_field, title_field or None, html),
         max_record_bytes=max_record_bytes,
+        follow_symlinks=follow_symlinks,
         extract=ExtractOptions(max_chars, keep_text),
         resume=resume,
         overwrite=overwrite,

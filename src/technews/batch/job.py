@@ -30,6 +30,7 @@ class BatchOptions:
     input_format: str | None = None
     mapping: FieldMapping = field(default_factory=FieldMapping)
     max_record_bytes: int = MAX_RECORD_BYTES
+    follow_symlinks: bool = False
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     resume: bool = False
     overwrite: bool = False
@@ -92,7 +93,11 @@ def run_batch(options: BatchOptions, progress: bool = False) -> Summary:
     start = time.perf_counter()
     try:
         articles = read_articles(
-            options.inputs, options.mapping, options.input_format, options.max_record_bytes
+            options.inputs,
+            options.mapping,
+            options.input_format,
+            options.max_record_bytes,
+            options.follow_symlinks,
         )
         chunks = chunked(skip_done(articles, writer.done, writer.last_id), options.batch_size)
         with _progress(progress) as bar, closing(_engine(chunks, options)) as results:

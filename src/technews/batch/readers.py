@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bz2
 import csv
-import glob
 import gzip
 import io
 import json
@@ -28,10 +27,10 @@ from typing import Any, BinaryIO
 import zstandard
 
 from technews.batch.json_array import array_items
+from technews.batch.paths import format_from_name, input_files
 from technews.batch.records import (
     BROKEN_LINE,
     MISSING_FIELD,
-    MISSING_FILE,
     NOT_TEXT,
     RESERVED_FIELDS,
     TOO_LARGE,
@@ -41,12 +40,6 @@ from technews.batch.records import (
 )
 
 MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
-COMPRESSION_SUFFIXES = {".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd"}
-FORMAT_SUFFIXES = {
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl", ".json": "json",
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
-    ".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".xhtml": "html",
-}  # fmt: skip
 INPUT_FORMATS = ("jsonl", "json", "csv", "tsv", "txt", "html")
 STDIN = "<stdin>"
 READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
@@ -77,56 +70,28 @@ def read_articles(
     mapping: FieldMapping = FieldMapping(),
     input_format: str | None = None,
     max_record_bytes: int = MAX_RECORD_BYTES,
+    follow_symlinks: bool = False,
 ) -> Iterator[Article]:
     """Every article of every input (paths, folders, globs, ``-``), in order; a record over
-    ``max_record_bytes`` is a ``too_large`` error, skipped without being held in memory."""
+    ``max_record_bytes`` is a ``too_large`` error, skipped without being held in memory.
+    Symbolic links inside folders and globs are followed as ``technews.batch.paths`` says."""
     if max_record_bytes < 1:
         raise ValueError(f"max_record_bytes must be at least 1, not {max_record_bytes}")
     for argument in inputs:
-        yield from _read_argument(argument, mapping, input_format, max_record_bytes)
+        yield from _read_argument(argument, mapping, input_format, max_record_bytes, follow_symlinks)
 
 
 def _read_argument(
-    argument: str, mapping: FieldMapping, input_format: str | None, limit: int
+    argument: str, mapping: FieldMapping, input_format: str | None, limit: int, follow_symlinks: bool
 ) -> Iterator[Article]:
     if argument == "-":
         yield from _read_stream(sys.stdin.buffer, STDIN, input_format, mapping, limit)
         return
-    path = Path(argument)
-    if path.exists():
-        yield from _read_path(path, argument, mapping, input_format, limit)
-        return
-    matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else []
-    if not matches:
-        what = "no file matches" if glob.has_magic(argument) else "no such file"
-        yield Article(id=argument, error=ArticleError(MISSING_FILE, f"{what}: {argument}"))
-    for match in matches:
-        yield from _read_path(Path(match), match, mapping, input_format, limit)
-
-
-def _read_path(
-    path: Path, name: str, mapping: FieldMapping, input_format: str | None, limit: int
-) -> Iterator[Article]:
-    if not path.is_dir():
-        yield from _read_file(path, name, mapping, input_format, limit)
-        return
-    for file in folder_files(path):
-        yield from _read_file(file, file.as_posix(), mapping, input_format, limit)
-
-
-def folder_files(folder: Path) -> list[Path]:
-    """The article files in a folder and its subfolders, in a stable order; hidden files and
-    files of no known format (images, notes) are not articles."""
-    files = (p for p in folder.rglob("*") if p.is_file() and format_from_name(p.name))
-    return sorted((p for p in files if not any(part.startswith(".") for part in p.parts)), key=str)
-
-
-def format_from_name(name: str) -> str | None:
-    """The input format the file name says, compression suffixes left aside."""
-    suffixes = [s.lower() for s in Path(name).suffixes]
-    while suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
-        suffixes.pop()
-    return FORMAT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+    for file in input_files(argument, follow_symlinks):
+        if file.error:
+            yield Article(id=file.name, error=file.error)
+        else:
+            yield from _read_file(file.path, file.name, mapping, input_format, limit)
 
 
 def _read_file(

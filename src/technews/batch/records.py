@@ -18,6 +18,7 @@ BROKEN_LINE = "broken_line"  # a line, row or array item that cannot be parsed
 TOO_LARGE = "too_large"  # a line, row, array item or file over --max-record-bytes
 UNREADABLE_FILE = "unreadable_file"  # a file that cannot be opened, decompressed or parsed at all
 MISSING_FILE = "missing_file"  # an input path or glob that names no file
+NOT_FOLLOWED = "not_followed"  # a symbolic link in a folder or glob pointing outside it
 PROCESSING_FAILED = "processing_failed"  # the pipeline raised on this article (a bug: please report)
 
 # Output keys technews writes itself; input fields of these names are not passed through.
