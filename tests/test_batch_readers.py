@@ -418,3 +418,12 @@ def test_a_folder_named_through_its_parent_is_read(tmp_path, monkeypatch):
     assert [a.text for a in read("../crawl")] == ["Apple kauft Beats."]
     assert [a.text for a in read("../crawl/**/*.txt")] == ["Apple kauft Beats."]
     assert not read(folder / "**" / "*.jsonl")[0].text  # matches nothing: one missing_file record
+
+
+@pytest.mark.parametrize("name", ["dump", "dump.json"])
+def test_white_space_over_the_size_limit_is_too_large(tmp_path, name):
+    # Looking for the first character (to tell a JSON array) read white space without bound.
+    dump = tmp_path / f"{name}.gz"
+    dump.write_bytes(gzip.compress(b" " * 3_000_000 + b'{"id": "a", "text": "Apple."}'))
+    (article,) = read(dump, max_record_bytes=100_000)
+    assert article.error.reason == "too_large"

@@ -113,7 +113,7 @@ def _read_stream(
     try:
         stream = open_decompressed(stream)
         if input_format is None:
-            first, stream = peek_first_char(stream)
+            first, stream = peek_first_char(stream, limit)
             input_format = sniffed_format(first, stdin=name == STDIN)
         for article in READERS[input_format](stream, name, mapping, limit):
             read += 1
@@ -179,15 +179,16 @@ class _ZstdFrames(io.RawIOBase):
         return b"".join(out)
 
 
-def peek_first_char(stream: BinaryIO) -> tuple[bytes, BinaryIO]:
-    """The first byte that is not white space (or a byte-order mark), and the stream unchanged."""
-    head = b""
-    while chunk := stream.read(4096):
-        head += chunk
-        first = head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-        if first:
-            return first, io.BufferedReader(_Rewound(head, stream))
-    return b"", io.BufferedReader(_Rewound(head, stream))
+def peek_first_char(stream: BinaryIO, limit: int = MAX_RECORD_BYTES) -> tuple[bytes, BinaryIO]:
+    """The first byte that is not white space (or a byte-order mark) among the first
+    ``limit`` bytes, else ``b""``; and the stream unchanged."""
+    chunks: list[bytes] = []
+    first, size = b"", 0
+    while not first and size <= limit and (chunk := stream.read(4096)):
+        first = (chunk if chunks else chunk.removeprefix(b"\xef\xbb\xbf")).lstrip()[:1]
+        chunks.append(chunk)
+        size += len(chunk)
+    return first, io.BufferedReader(_Rewound(b"".join(chunks), stream))
 
 
 def sniffed_format(first: bytes, stdin: bool) -> str:
@@ -269,7 +270,7 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
         yield None
 
 
-def _read_whole(stream: BinaryIO, name: str, limit: int) -> bytes | None:
+def _read_whole(stream: BinaryIO, limit: int) -> bytes | None:
     """The stream's bytes; None (and nothing more read) when there are over ``limit``."""
     data = stream.read(limit + 1)
     return data if len(data) <= limit else None
@@ -293,11 +294,11 @@ def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) 
 
 def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
     """A JSON array of articles, item by item, each parsed on its own; or one article object."""
-    first, stream = peek_first_char(stream)
+    first, stream = peek_first_char(stream, limit)
     if first == b"[":
         yield from _read_json_array(stream, name, mapping, limit)
         return
-    data = _read_whole(stream, name, limit)
+    data = _read_whole(stream, limit)
     if data is None:
         yield _too_large(name, name, limit)
         return
@@ -315,15 +316,17 @@ def _read_json_array(stream: BinaryIO, name: str, mapping: FieldMapping, limit: 
         if item.too_large:
             yield _too_large(item_id, f"item {item.number}", limit)
             continue
-        problem = item.broken
+        problem, value = item.broken, None
         if item.data is not None:
             try:
-                yield article_from_object(json.loads(item.data), item_id, mapping)
-                continue
+                value = json.loads(item.data)
             except ValueError as error:  # also invalid UTF-8
                 problem = str(error)
-        message = f"item {item.number} of {name} is broken JSON: {problem}"
-        yield Article(id=item_id, error=ArticleError(BROKEN_LINE, message))
+        if problem is None:
+            yield article_from_object(value, item_id, mapping)
+        else:
+            message = f"item {item.number} of {name} is broken JSON: {problem}"
+            yield Article(id=item_id, error=ArticleError(BROKEN_LINE, message))
 
 
 class _RowTooLarge(Exception):
@@ -452,7 +455,7 @@ def _article_from_row(
 
 
 def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
-    data = _read_whole(stream, name, limit)
+    data = _read_whole(stream, limit)
     if data is None:
         yield _too_large(name, name, limit)
         return
@@ -464,7 +467,7 @@ def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) ->
 
 
 def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
-    data = _read_whole(stream, name, limit)
+    data = _read_whole(stream, limit)
     if data is None:
         yield _too_large(name, name, limit)
         return
