@@ -306,3 +306,14 @@ def test_the_compound_walk_looks_back_over_a_bounded_number_of_parts(nlp):
     assert last - _compound_start(chain, last) == 2 * (MAX_COMPOUND_PARTS - 1)
     compound = nlp.make_doc("Der E-Mail-Anbieter")
     assert _compound_start(compound, len(compound) - 1) == 1
+
+
+def test_a_release_name_at_the_end_of_the_text_is_one_token_long(nlp):
+    # A slice cut short by the doc's end was counted as three tokens: the product ran past
+    # the doc and raised IndexError (14 in 100,000 fuzzed inputs).
+    from technews.lexicon import product_grammar_words
+    from technews.pipeline.product_grammar import _codename_length
+
+    doc = nlp.make_doc("Kameras für das macOS Sonoma")
+    assert _codename_length(doc, len(doc) - 1, product_grammar_words()) == 1
+    assert _codename_length(doc, len(doc) - 2, product_grammar_words()) == 0

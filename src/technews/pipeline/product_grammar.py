@@ -110,8 +110,8 @@ def _suffix_version(doc: Doc, i: int, words: ProductGrammarWords) -> bool:
 
 def _codename_length(doc: Doc, i: int, words: ProductGrammarWords) -> int:
     """How many tokens from ``i`` are a release name (`Marshmallow`, `El Capitan`), else 0."""
-    for size in (3, 2, 1):
-        if tuple(token.text for token in doc[i : i + size]) in words.codenames:
+    for size in (3, 2, 1):  # a slice past the doc's end is shorter than `size`: not a match
+        if i + size <= len(doc) and tuple(token.text for token in doc[i : i + size]) in words.codenames:
             return size
     return 0
 
