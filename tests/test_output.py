@@ -3,7 +3,7 @@
 import spacy
 
 from technews.output import merged_relations
-from technews.pipeline.relations import Relation
+from technews.relation_types import Relation
 
 DOC = spacy.blank("de")("Samsung Galaxy S24 : Billa gehört zu Billa , sagt Rewe .")
 

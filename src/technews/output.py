@@ -10,7 +10,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from technews.pipeline.relations import Relation
+from technews.relation_types import Relation
 
 # Which mention's status the article's relation takes: a confirmation beats
 # everything, then what ended, what is planned, what is rumoured; a plain

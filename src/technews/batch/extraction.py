@@ -31,7 +31,7 @@ from technews.batch.records import (
 )
 from technews.errors import InvalidInputError
 from technews.output import entities, merged_relations
-from technews.pipeline.relations import Relation
+from technews.relation_types import Relation
 
 # Articles longer than this are processed in pieces: the NER's memory grows with
 # the length of a doc, and a piece of this size still holds whole paragraphs.
@@ -147,9 +147,7 @@ def _extract_together(nlp: Language, articles: list[Article], options: ExtractOp
     with nlp.memory_zone():
         for doc, (index, offset) in nlp.pipe(pieces, as_tuples=True):
             parts[index].append(_shifted(doc, offset))
-            # doc._.relations refer to spans of the doc: a cycle that only the garbage
-            # collector would free, late, letting memory creep up over a long run.
-            doc.user_data.clear()
+            doc.user_data.clear()  # the doc's findings, already made plain data
         for index, text in texts.items():
             article = articles[index]
             kept = text if options.keep_text or article.html else None

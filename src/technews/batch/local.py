@@ -1,8 +1,8 @@
 """The local engine: the pipeline in this process, or in a pool of worker processes.
 
-spaCy's own ``nlp.pipe(n_process=...)`` cannot serve here: it sends docs back
-with ``Doc.to_bytes``, which cannot hold ``doc._.relations`` (they refer to
-spans), and its workers never leave a memory zone. So each worker process loads
+spaCy's own ``nlp.pipe(n_process=...)`` works on the pipeline but cannot serve here:
+its workers never leave a memory zone (their memory grows with the dump) and outlive a
+killed parent, and it sends back whole docs where records suffice. So each worker process loads
 the pipeline once, runs ``nlp.pipe`` over a batch of articles inside a memory
 zone and sends back plain records.
 

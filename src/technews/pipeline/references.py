@@ -11,8 +11,6 @@ them. The result goes to ``doc._.references``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -20,22 +18,12 @@ from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
 from technews.lexicon import load_json
 from technews.pipeline.doc_index import DocIndex
+from technews.relation_types import Reference
 
 register_extensions()
 
 PAIR_WORDS = frozenset({"beide", "beiden"})
 MAX_ADJECTIVES = 3
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Tokens start..end stand for the entities ``targets`` (canonical names) of ``label``."""
-
-    start: int
-    end: int
-    targets: tuple[str, ...]
-    label: str = "ORG"
-    kind: str = "description"  # "description", "pair" (`beide Firmen`) or "pronoun"
 
 
 @Language.factory(

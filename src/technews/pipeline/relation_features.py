@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 
 from technews.kb import KnowledgeBase
 from technews.pipeline.doc_index import DocIndex
-from technews.pipeline.relations import Argument, Relation, is_comparison
+from technews.pipeline.relations import is_comparison
+from technews.relation_types import Argument, Relation
 from technews.triggers import TriggerHit, TriggerLexicon
 
 PRODUCT_ORG = "product_org"

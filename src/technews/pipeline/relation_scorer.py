@@ -34,7 +34,8 @@ from technews.pipeline.relation_features import (
     candidates,
     features,
 )
-from technews.pipeline.relations import STATUS_OF_CUE, Relation, can_partner, sentence_offsets
+from technews.pipeline.relations import STATUS_OF_CUE, can_partner, sentence_offsets
+from technews.relation_types import Relation
 from technews.scoring import names_by_canonical, same_relation
 from technews.triggers import TriggerLexicon
 

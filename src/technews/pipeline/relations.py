@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import combinations
 
 from spacy.language import Language
@@ -36,6 +35,7 @@ from technews.kb import MAKER_SECTORS, KnowledgeBase
 from technews.lexicon import description_heads, role_cues
 from technews.pipeline.doc_index import DocIndex
 from technews.pipeline.roles import compound_head
+from technews.relation_types import Argument, Relation
 from technews.triggers import TriggerHit, TriggerLexicon
 
 register_extensions()
@@ -74,35 +74,6 @@ RULE_SCORES = {
     "topic": 0.6,
     "shops": 0.6,
 }
-
-
-@dataclass(frozen=True)
-class Relation:
-    """One mention-level relation; ``status_cue`` keeps `current_confirmed` apart."""
-
-    head: Span
-    tail: Span
-    head_name: str
-    tail_name: str
-    relation: str
-    status_cue: str
-    evidence: tuple[int, int]  # character offsets of the supporting sentence
-    score: float
-    rule: str = ""  # which rule (or "model") found it
-
-    @property
-    def status(self) -> str:
-        return "current" if self.status_cue.startswith("current") else self.status_cue
-
-
-@dataclass(frozen=True)
-class Argument:
-    """An organization in a sentence: a named entity or a description standing for one."""
-
-    span: Span
-    name: str
-    group: int | None = None  # arguments of one `beide Firmen` are never paired with each other
-    kind: str = "name"  # or the kind of reference standing for the name: description, pair, pronoun
 
 
 @Language.factory(
