@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 
 import technews
+from technews.kb import load_knowledge_base
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_KB = FIXTURES / "kb"
@@ -21,9 +22,9 @@ SEED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seed"
 def tiny_pipeline(*components: str) -> Language:
     """A blank technews pipeline over the tiny knowledge base, with the given components."""
     nlp = spacy.blank("de", config={"nlp": {"tokenizer": {"@tokenizers": "technews.tokenizer.v1"}}})
-    kb = {"@misc": "technews.knowledge_base.v1", "path": str(TINY_KB)}
+    kb = load_knowledge_base(TINY_KB)
     for name in components:
-        nlp.add_pipe(name, config={"knowledge_base": kb})
+        nlp.add_pipe(name).initialize(lambda: [], nlp=nlp, knowledge_base=kb)
         if name == "technews_entities":  # as in configs/technews.cfg: it may split tokens
             nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     if "sentencizer" not in nlp.pipe_names:

@@ -311,9 +311,9 @@ def test_the_compound_walk_looks_back_over_a_bounded_number_of_parts(nlp):
 def test_a_release_name_at_the_end_of_the_text_is_one_token_long(nlp):
     # A slice cut short by the doc's end was counted as three tokens: the product ran past
     # the doc and raised IndexError (14 in 100,000 fuzzed inputs).
-    from technews.lexicon import product_grammar_words
+    from technews.lexicon import default_lexicon
     from technews.pipeline.product_grammar import _codename_length
 
     doc = nlp.make_doc("Kameras für das macOS Sonoma")
-    assert _codename_length(doc, len(doc) - 1, product_grammar_words()) == 1
-    assert _codename_length(doc, len(doc) - 2, product_grammar_words()) == 0
+    assert _codename_length(doc, len(doc) - 1, default_lexicon().product_grammar_words) == 1
+    assert _codename_length(doc, len(doc) - 2, default_lexicon().product_grammar_words) == 0

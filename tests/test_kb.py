@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from thinc.api import Config
 
 import technews.pipeline.entities  # noqa: F401  (registers technews_entities)
 from technews.errors import KnowledgeBaseError
@@ -101,7 +102,23 @@ def test_a_knowledge_base_missing_one_file_names_it(tmp_path):
         load_knowledge_base(tmp_path)
 
 
-def test_a_pipeline_whose_config_points_at_no_knowledge_base_fails_to_load(tmp_path):
-    config = {"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": str(tmp_path)}}
+def test_a_pipeline_whose_config_points_at_no_knowledge_base_fails_to_initialize(tmp_path):
+    config = Config().from_str(
+        f"""
+        [nlp]
+        lang = "de"
+        pipeline = ["technews_entities"]
+        [components]
+        [components.technews_entities]
+        factory = "technews_entities"
+        [initialize]
+        [initialize.components]
+        [initialize.components.technews_entities]
+        [initialize.components.technews_entities.knowledge_base]
+        @misc = "technews.knowledge_base.v1"
+        path = "{tmp_path}"
+        """
+    )
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     with pytest.raises(KnowledgeBaseError, match=re.escape(str(tmp_path))):
-        spacy.blank("de").add_pipe("technews_entities", config=config)
+        nlp.initialize()

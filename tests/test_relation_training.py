@@ -1,7 +1,8 @@
 """technews.training.relations: the scorer learns what its examples show."""
 
+from technews.kb import load_knowledge_base
 from technews.training.relations import SCORER, examples, relation_f1, train_scorer
-from tests.conftest import tiny_pipeline
+from tests.conftest import TINY_KB, tiny_pipeline
 
 
 def entity(start, name, label):
@@ -38,7 +39,7 @@ def test_the_scorer_learns_a_maker_named_only_in_the_next_sentence():
     held_out = [article("Das Pixel 11 ist da. Samsung fertigt es in Vietnam.", "Pixel 11", "Samsung")]
     train_examples, held_out_examples = examples(nlp, train), examples(nlp, held_out)
     scorer = nlp.get_pipe(SCORER)
-    scorer.initialize(lambda: train_examples)
+    scorer.initialize(lambda: train_examples, knowledge_base=load_knowledge_base(TINY_KB))
     assert not held_out_examples[0].predicted._.relations
     assert relation_f1(scorer, held_out_examples) == 0.0
     history = train_scorer(nlp, train_examples, held_out_examples, max_epochs=5)

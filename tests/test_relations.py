@@ -2,6 +2,7 @@
 
 import pytest
 
+from technews.kb import load_knowledge_base
 from technews.output import doc_to_record
 from tests.conftest import TINY_KB, tiny_pipeline
 from tests.conftest import article_relations as relations
@@ -194,13 +195,8 @@ def test_made_by_the_maker_the_article_is_about(nlp):
 
 def test_threshold_drops_weaker_relations():
     strict = tiny_pipeline("technews_entities", "technews_canonical", "technews_references")
-    strict.add_pipe(
-        "technews_relations",
-        config={
-            "threshold": 0.9,
-            "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": str(TINY_KB)},
-        },
-    )
+    relations = strict.add_pipe("technews_relations", config={"threshold": 0.9})
+    relations.initialize(knowledge_base=load_knowledge_base(TINY_KB))
     doc = strict("Xiaomi arbeitet mit Leica zusammen. Huawei zeigt das Mate 40 Pro.")
     assert {r.relation for r in doc._.relations} == {"made_by"}
 

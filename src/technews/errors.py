@@ -15,3 +15,7 @@ class ModelNotFoundError(TechnewsError, OSError):
 
 class KnowledgeBaseError(TechnewsError, OSError):
     """A knowledge-base path that holds no knowledge base."""
+
+
+class LexiconError(TechnewsError, OSError):
+    """A lexicon path that holds no lexicon."""

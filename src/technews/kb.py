@@ -7,10 +7,10 @@ this module only loads it and answers look-ups. Matching lives in the pipeline.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +19,11 @@ from spacy.util import registry
 from technews.errors import KnowledgeBaseError
 
 KB_FILES = ("organizations", "product_lines", "products", "places", "people")
+NON_ENTITIES = "non_entities.txt"
+# Parsed knowledge bases by the digest of their files: the copies that each component of a
+# saved pipeline writes are parsed once and shared.
+MAX_CACHED = 4
+_LOADED: dict[str, KnowledgeBase] = {}
 
 
 # Sectors of companies that make products (`Xiaomi 12 Ultra`, `Leica M11`).
@@ -131,6 +136,16 @@ class KnowledgeBase:
             for form in (person.name, *person.aliases):
                 yield form, person.name
 
+    def to_disk(self, folder: Path) -> None:
+        """Write the files that ``load_knowledge_base(folder)`` reads back."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in KB_FILES:
+            entries = getattr(self, name).values()
+            lines = [json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) for entry in entries]
+            (folder / f"{name}.jsonl").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        terms = sorted(self.non_entities)
+        (folder / NON_ENTITIES).write_text("".join(f"{term}\n" for term in terms), encoding="utf-8")
+
 
 def default_kb_path() -> Path:
     return Path(str(resources.files("technews") / "data" / "kb"))
@@ -148,11 +163,27 @@ def _tuples(record: dict) -> dict:
     return {key: tuple(value) if isinstance(value, list) else value for key, value in record.items()}
 
 
-@lru_cache(maxsize=4)
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
-    """Load the knowledge base from a folder of JSON Lines files (cached per path)."""
+    """Load the knowledge base from a folder of JSON Lines files (the package's by default);
+    folders with the same files give the same object."""
     folder = Path(path) if path else default_kb_path()
     _check_folder(folder)
+    digest = _digest(folder)
+    if digest not in _LOADED:
+        if len(_LOADED) >= MAX_CACHED:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[digest] = _parse(folder)
+    return _LOADED[digest]
+
+
+def _digest(folder: Path) -> str:
+    files = hashlib.sha256()
+    for name in [f"{name}.jsonl" for name in KB_FILES] + [NON_ENTITIES]:
+        files.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    return files.hexdigest()
+
+
+def _parse(folder: Path) -> KnowledgeBase:
     kb = KnowledgeBase()
     tables = {
         "organizations": (Organization, kb.organizations),
@@ -165,7 +196,7 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
         for record in _read_jsonl(folder / f"{name}.jsonl"):
             entry = entry_type(**_tuples(record))
             table[entry.name] = entry
-    kb.non_entities = frozenset(_read_term_list(folder / "non_entities.txt"))
+    kb.non_entities = frozenset(_read_term_list(folder / NON_ENTITIES))
     return kb
 
 
@@ -174,7 +205,7 @@ def _check_folder(folder: Path) -> None:
     elsewhere), never an empty knowledge base that silently finds nothing."""
     if not folder.is_dir():
         raise KnowledgeBaseError(f"No knowledge base at {folder}: not a folder")
-    files = [f"{name}.jsonl" for name in KB_FILES] + ["non_entities.txt"]
+    files = [f"{name}.jsonl" for name in KB_FILES] + [NON_ENTITIES]
     missing = [name for name in files if not (folder / name).is_file()]
     if missing:
         raise KnowledgeBaseError(f"No knowledge base at {folder}: missing {', '.join(missing)}")

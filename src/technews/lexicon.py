@@ -1,35 +1,85 @@
-"""Word lists that steer the rules, loaded from ``technews/data/lexicon``."""
+"""Word lists that steer the rules: the files of ``technews/data/lexicon``, or of a saved
+pipeline's component, read into one ``Lexicon``."""
 
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+
+from spacy.util import registry
+
+from technews.errors import LexiconError
+
+LEXICON_FILES = ("descriptions.json", "product_grammar.json", "roles.json", "common_nouns.txt")
 
 
 def lexicon_path(name: str) -> Path:
     return Path(str(resources.files("technews") / "data" / "lexicon" / name))
 
 
-@lru_cache
-def load_json(name: str) -> dict:
-    return json.loads(lexicon_path(name).read_text(encoding="utf-8"))
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """The rules' word lists, kept as their files' text so that ``to_disk`` writes them back
+    unchanged; each list is parsed once, on first use."""
+
+    files: dict[str, str]
+
+    def to_disk(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in self.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+
+    def json(self, name: str) -> dict:
+        return json.loads(self.files[name])
+
+    @cached_property
+    def descriptions(self) -> dict:
+        """Words of descriptions and references (`der Hersteller`, `beide Firmen`)."""
+        return self.json("descriptions.json")
+
+    @cached_property
+    def description_heads(self) -> frozenset[str]:
+        """Nouns that describe an organization (`Hersteller`, `Netzausrüster`)."""
+        return frozenset(self.descriptions["heads"])
+
+    @cached_property
+    def common_nouns(self) -> frozenset[str]:
+        """Everyday capitalised nouns (`Umsätze`, `Anfang`), see scripts/build_common_nouns.py."""
+        lines = self.files["common_nouns.txt"].splitlines()
+        return frozenset(line for line in lines if line and not line.startswith("#"))
+
+    @cached_property
+    def product_grammar_words(self) -> ProductGrammarWords:
+        return _product_grammar_words(self.json("product_grammar.json"))
+
+    @cached_property
+    def role_cues(self) -> RoleCues:
+        return _role_cues(self.json("roles.json"))
 
 
-@lru_cache
-def description_heads() -> frozenset[str]:
-    """Nouns that describe an organization (`Hersteller`, `Netzausrüster`), see descriptions.json."""
-    return frozenset(load_json("descriptions.json")["heads"])
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The lexicon of a folder holding LEXICON_FILES (the package's by default)."""
+    folder = Path(path) if path else lexicon_path("")
+    missing = [name for name in LEXICON_FILES if not (folder / name).is_file()]
+    if missing:
+        raise LexiconError(f"No lexicon at {folder}: missing {', '.join(missing)}")
+    return Lexicon({name: (folder / name).read_text(encoding="utf-8") for name in LEXICON_FILES})
 
 
-@lru_cache
-def common_nouns() -> frozenset[str]:
-    """Everyday capitalised nouns (`Umsätze`, `Anfang`), see scripts/build_common_nouns.py."""
-    lines = lexicon_path("common_nouns.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The package's lexicon, for training and scripts; pipelines keep their own."""
+    return load_lexicon()
+
+
+@registry.misc("technews.lexicon.v1")
+def lexicon_from_path(path: str | None = None) -> Lexicon:
+    """Config hook: ``lexicon = {"@misc": "technews.lexicon.v1"}``."""
+    return load_lexicon(Path(path) if path else None)
 
 
 @dataclass(frozen=True)
@@ -49,9 +99,7 @@ class ProductGrammarWords:
         return bool(self.model.match(text)) and not self.not_model.match(text)
 
 
-@lru_cache
-def product_grammar_words() -> ProductGrammarWords:
-    data = load_json("product_grammar.json")
+def _product_grammar_words(data: dict) -> ProductGrammarWords:
     return ProductGrammarWords(
         series=frozenset(data["series"]),
         suffixes=frozenset(data["suffixes"]),
@@ -103,9 +151,7 @@ class RoleCues:
         return word[:1].isupper() and word.lower().endswith(self.product_cues)
 
 
-@lru_cache
-def role_cues() -> RoleCues:
-    data = load_json("roles.json")
+def _role_cues(data: dict) -> RoleCues:
     return RoleCues(
         product_prepositions=frozenset(data["product_prepositions"]),
         product_verb_stems=tuple(data["product_verb_stems"]),

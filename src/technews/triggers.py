@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.tokens import Span
 from spacy.util import registry
 
-from technews.lexicon import load_json
+from technews.errors import LexiconError
+from technews.lexicon import lexicon_path
 
 YEAR = "<year>"  # stands for any four-digit year in a phrase
 Phrase = tuple[str, ...]  # lower-cased tokens
@@ -32,6 +33,10 @@ class TriggerLexicon:
     status_cues: dict[str, tuple[Trigger, ...]]
     not_partners: frozenset[str] = frozenset()  # `Spotify-Konkurrent`: a rival, not a partner
     maker_participles: frozenset[str] = frozenset()  # `gefertigt ... von Samsung`
+    data: dict = field(default_factory=dict, compare=False, repr=False)  # as read, for to_disk
+
+    def to_disk(self, path: Path) -> None:
+        path.write_text(json.dumps(self.data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def find_triggers(self, sent: Span) -> list[TriggerHit]:
         words, present = _words(sent)
@@ -94,12 +99,17 @@ def _word_matches(word: str, pattern: str) -> bool:
 
 
 def load_trigger_lexicon(path: Path | None = None) -> TriggerLexicon:
-    data = load_json("relations.json") if path is None else json.loads(path.read_text("utf-8"))
+    """The trigger lexicon of a JSON file (the package's relations.json by default)."""
+    path = path or lexicon_path("relations.json")
+    if not path.is_file():
+        raise LexiconError(f"No trigger lexicon at {path}: not a file")
+    data = json.loads(path.read_text("utf-8"))
     triggers = [("partner_of", "symmetric", _phrase(t)) for t in data["partner_of"]]
     for direction, phrases in data["owned_by"].items():
         triggers += [("owned_by", direction, _phrase(t)) for t in phrases]
     cues = {cue: tuple(_phrase(t) for t in phrases) for cue, phrases in data["status"].items()}
-    return TriggerLexicon(tuple(triggers), cues, frozenset(data["not_partners"]), frozenset(data["made_by"]))
+    not_partners, participles = frozenset(data["not_partners"]), frozenset(data["made_by"])
+    return TriggerLexicon(tuple(triggers), cues, not_partners, participles, data)
 
 
 @registry.misc("technews.trigger_lexicon.v1")

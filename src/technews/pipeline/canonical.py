@@ -12,31 +12,28 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
-from technews.kb import KnowledgeBase
-from technews.lexicon import ProductGrammarWords, product_grammar_words
+from technews.lexicon import ProductGrammarWords
+from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 
 register_extensions()
 
 
-@Language.factory(
-    "technews_canonical",
-    assigns=["span._.canonical"],
-    requires=["doc.ents"],
-    default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
-)
-def make_canonicalizer(nlp: Language, name: str, knowledge_base: KnowledgeBase) -> Canonicalizer:
-    return Canonicalizer(name, knowledge_base)
+@Language.factory("technews_canonical", assigns=["span._.canonical"], requires=["doc.ents"])
+def make_canonicalizer(nlp: Language, name: str) -> Canonicalizer:
+    return Canonicalizer(name)
 
 
-class Canonicalizer:
-    """Sets ``span._.canonical`` on each entity of ``doc.ents``.
+class Canonicalizer(RuleComponent):
+    """Sets ``span._.canonical`` on each entity of ``doc.ents``, from the known names and
+    their forms of the knowledge base it gets at ``initialize``."""
 
-    knowledge_base: known names and their forms (``technews.knowledge_base.v1``).
-    """
-
-    def __init__(self, name: str, knowledge_base: KnowledgeBase) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.words = product_grammar_words()
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        super().set_knowledge(knowledge)
+        knowledge_base = knowledge.kb
+        self.words = knowledge.lexicon.product_grammar_words
         self.canonical_by_form = {
             form.casefold(): canonical
             for forms in (
@@ -49,6 +46,7 @@ class Canonicalizer:
         }
 
     def __call__(self, doc: Doc) -> Doc:
+        require(self.knowledge, self.name)
         ents = list(doc.ents)
         names = {span: self.canonical(span) for span in ents}
         for span, name in _unified(ents, names, self.words).items():

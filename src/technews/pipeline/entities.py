@@ -18,13 +18,8 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from technews.kb import MAKER_SECTORS, KnowledgeBase
-from technews.lexicon import (
-    ProductGrammarWords,
-    common_nouns,
-    description_heads,
-    product_grammar_words,
-    role_cues,
-)
+from technews.lexicon import ProductGrammarWords
+from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
 
@@ -70,62 +65,61 @@ class Candidate:
 @Language.factory(
     "technews_entities",
     assigns=["doc.ents"],
-    default_config={
-        "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None},
-        "model_labels": ["ORG", "PRODUCT", "PER", "LOC"],
-    },
+    default_config={"model_labels": ["ORG", "PRODUCT", "PER", "LOC"]},
 )
-def make_entity_recognizer(
-    nlp: Language, name: str, knowledge_base: KnowledgeBase, model_labels: list[str]
-) -> EntityRecognizer:
-    return EntityRecognizer(nlp, name, knowledge_base, model_labels)
+def make_entity_recognizer(nlp: Language, name: str, model_labels: list[str]) -> EntityRecognizer:
+    return EntityRecognizer(nlp, name, model_labels)
 
 
-class EntityRecognizer:
+class EntityRecognizer(RuleComponent):
     """Knowledge-base and grammar entities for German tech news.
 
     nlp: the pipeline, whose tokenizer turns the names into match patterns.
     name: the component's name.
-    knowledge_base: the names to look for (``technews.knowledge_base.v1``).
     model_labels: labels of entities an earlier component (the trained NER) set that
         are kept where no rule matches; the others are dropped.
+
+    The names, word lists and triggers come at ``initialize`` and are saved with the
+    pipeline (see ``technews.pipeline.knowledge``).
     """
 
-    def __init__(
-        self, nlp: Language, name: str, knowledge_base: KnowledgeBase, model_labels: list[str]
-    ) -> None:
+    def __init__(self, nlp: Language, name: str, model_labels: list[str]) -> None:
+        self.nlp = nlp
         self.name = name
-        self.kb = knowledge_base
         self.model_labels = frozenset(model_labels)
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        """Take the names and word lists and build the matchers from them."""
+        super().set_knowledge(knowledge)
+        kb = self.kb = knowledge.kb
+        lexicon = knowledge.lexicon
         # `Bildschirmhersteller` describes as `Hersteller` does.
-        self.description_endings = tuple(head.lower() for head in description_heads())
-        self.words = product_grammar_words()
-        self.cues = role_cues()
-        self.common_nouns = common_nouns()
-        usable_orgs = {o.name for o in knowledge_base.organizations.values() if not o.ambiguous}
+        self.description_endings = tuple(head.lower() for head in lexicon.description_heads)
+        self.words = lexicon.product_grammar_words
+        self.cues = lexicon.role_cues
+        self.common_nouns = lexicon.common_nouns
+        usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
         makers = (
-            {line.maker for line in knowledge_base.product_lines.values()}
-            | {product.maker for product in knowledge_base.products.values() if product.maker}
-            | {org.name for org in knowledge_base.organizations.values() if org.sector in MAKER_SECTORS}
+            {line.maker for line in kb.product_lines.values()}
+            | {product.maker for product in kb.products.values() if product.maker}
+            | {org.name for org in kb.organizations.values() if org.sector in MAKER_SECTORS}
         )
         # Last words of lines and brands: `iPhone 15.` ends a sentence, not an ordinal.
-        self.name_ends = frozenset(name.split()[-1] for name in [*knowledge_base.product_lines, *makers])
+        self.name_ends = frozenset(name.split()[-1] for name in [*kb.product_lines, *makers])
+        nlp = self.nlp
         self.matchers = {
             "org": _phrase_matcher(
-                nlp,
-                (f for f in knowledge_base.org_surface_forms() if f[1] in usable_orgs or _distinctive(f[0])),
-                knowledge_base,
+                nlp, (f for f in kb.org_surface_forms() if f[1] in usable_orgs or _distinctive(f[0])), kb
             ),
-            "product": _phrase_matcher(nlp, knowledge_base.product_surface_forms(), knowledge_base),
-            "place": _phrase_matcher(nlp, knowledge_base.place_surface_forms(), knowledge_base),
-            "person": _phrase_matcher(nlp, knowledge_base.person_surface_forms(), knowledge_base),
-            "line": _phrase_matcher(
-                nlp, ((line, line) for line in knowledge_base.product_lines), knowledge_base
-            ),
-            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs), knowledge_base),
+            "product": _phrase_matcher(nlp, kb.product_surface_forms(), kb),
+            "place": _phrase_matcher(nlp, kb.place_surface_forms(), kb),
+            "person": _phrase_matcher(nlp, kb.person_surface_forms(), kb),
+            "line": _phrase_matcher(nlp, ((line, line) for line in kb.product_lines), kb),
+            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs), kb),
         }
 
     def __call__(self, doc: Doc) -> Doc:
+        require(self.knowledge, self.name)
         _split_sentence_final_models(doc, self.name_ends, self.words)
         self.set_annotations(doc, self.match(doc))
         return doc

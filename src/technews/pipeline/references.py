@@ -15,9 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from technews.extensions import register_extensions
-from technews.kb import KnowledgeBase
-from technews.lexicon import load_json
 from technews.pipeline.doc_index import DocIndex
+from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.relation_types import Reference
 
 register_extensions()
@@ -30,22 +29,22 @@ MAX_ADJECTIVES = 3
     "technews_references",
     assigns=["doc._.references"],
     requires=["doc.ents", "doc.sents", "span._.canonical"],
-    default_config={"knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None}},
 )
-def make_reference_resolver(nlp: Language, name: str, knowledge_base: KnowledgeBase) -> ReferenceResolver:
-    return ReferenceResolver(name, knowledge_base)
+def make_reference_resolver(nlp: Language, name: str) -> ReferenceResolver:
+    return ReferenceResolver(name)
 
 
-class ReferenceResolver:
-    """Resolves `der deutsche Hersteller` and `beide Firmen` to named organizations.
+class ReferenceResolver(RuleComponent):
+    """Resolves `der deutsche Hersteller` and `beide Firmen` to named organizations, by the
+    countries and sectors of organizations in the knowledge base it gets at ``initialize``."""
 
-    knowledge_base: countries and sectors of organizations, to tell which one is meant.
-    """
-
-    def __init__(self, name: str, knowledge_base: KnowledgeBase) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.kb = knowledge_base
-        words = load_json("descriptions.json")
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        super().set_knowledge(knowledge)
+        self.kb = knowledge.kb
+        words = knowledge.lexicon.descriptions
         self.determiners = frozenset(words["determiners"])
         self.heads: dict[str, str | None] = words["heads"]
         self.pair_heads = frozenset(words["pair_heads"])
@@ -56,6 +55,7 @@ class ReferenceResolver:
         self.lookback = int(words["lookback_sentences"])
 
     def __call__(self, doc: Doc) -> Doc:
+        require(self.knowledge, self.name)
         doc._.references = self.resolve(doc)
         return doc
 

@@ -19,13 +19,15 @@ from spacy.pipeline import TrainablePipe
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 from spacy.training import Example
-from spacy.util import registry
+from spacy.util import ensure_path, registry
 from thinc.api import Model, Optimizer, SparseLinear_v2
 from thinc.types import Floats2d
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
+from technews.lexicon import Lexicon
 from technews.output import STATUS_PRECEDENCE
+from technews.pipeline.knowledge import Knowledge, require
 from technews.pipeline.relation_features import (
     ORG_ORG,
     PRODUCT_ORG,
@@ -60,8 +62,6 @@ def build_relation_model(hash_length: int = 2**17) -> Model[Features, Floats2d]:
     requires=["doc.ents", "doc.sents", "span._.canonical", "doc._.references", "doc._.relations"],
     default_config={
         "model": {"@architectures": "technews.RelationScorer.v1", "hash_length": 2**17},
-        "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None},
-        "triggers": {"@misc": "technews.trigger_lexicon.v1", "path": None},
         "threshold": 0.7,
         "veto": 0.9,
         "max_sentence_distance": 1,
@@ -71,15 +71,11 @@ def make_relation_scorer(
     nlp: Language,
     name: str,
     model: Model[Features, Floats2d],
-    knowledge_base: KnowledgeBase,
-    triggers: TriggerLexicon,
     threshold: float,
     veto: float,
     max_sentence_distance: int,
 ) -> RelationScorer:
-    return RelationScorer(
-        nlp.vocab, model, name, knowledge_base, triggers, threshold, veto, max_sentence_distance
-    )
+    return RelationScorer(nlp.vocab, model, name, threshold, veto, max_sentence_distance)
 
 
 @dataclass
@@ -102,8 +98,6 @@ class RelationScorer(TrainablePipe):
         vocab,
         model: Model[Features, Floats2d],
         name: str,
-        knowledge_base: KnowledgeBase,
-        triggers: TriggerLexicon,
         threshold: float,
         veto: float,
         max_sentence_distance: int,
@@ -111,13 +105,19 @@ class RelationScorer(TrainablePipe):
         self.vocab = vocab
         self.model = model
         self.name = name
-        self.kb = knowledge_base
-        self.triggers = triggers
+        self.knowledge: Knowledge | None = None
         self.cfg = {"threshold": threshold, "veto": veto, "max_sentence_distance": max_sentence_distance}
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        """The knowledge base's makers and the triggers that its features read."""
+        self.knowledge = knowledge
+        self.kb = knowledge.kb
+        self.triggers = knowledge.triggers
 
     # Prediction -----------------------------------------------------------
 
     def predict(self, docs: Iterable[Doc]) -> tuple[list[ScoredArticle], Floats2d]:
+        require(self.knowledge, self.name)
         articles = [self._article(doc) for doc in docs]
         return articles, self._scores(articles, is_train=False)[0]
 
@@ -190,14 +190,18 @@ class RelationScorer(TrainablePipe):
             head, tail, candidate.head.name, candidate.tail.name, relation, status, evidence, score, "model"
         )
 
-    # Serialization: the weights only. `threshold` and `veto` come from the config, so that
-    # a config (or `spacy.load(..., config=...)`) sets them, not the values saved with it.
+    # Serialization: the weights and the knowledge (on disk). `threshold` and `veto` come from
+    # the config, so that a config (or `spacy.load(..., config=...)`) sets them, not the values
+    # saved with it.
 
     def to_disk(self, path, *, exclude=tuple()):
         super().to_disk(path, exclude=[*exclude, "cfg"])
+        require(self.knowledge, self.name).to_disk(ensure_path(path))
 
     def from_disk(self, path, *, exclude=tuple()) -> RelationScorer:
-        return super().from_disk(path, exclude=[*exclude, "cfg"])
+        super().from_disk(path, exclude=[*exclude, "cfg"])
+        self.set_knowledge(Knowledge.from_disk(ensure_path(path)))
+        return self
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
         return super().to_bytes(exclude=[*exclude, "cfg"])
@@ -208,8 +212,15 @@ class RelationScorer(TrainablePipe):
     # Training -------------------------------------------------------------
 
     def initialize(
-        self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Language | None = None,
+        knowledge_base: KnowledgeBase | None = None,
+        lexicon: Lexicon | None = None,
+        triggers: TriggerLexicon | None = None,
     ) -> None:
+        self.set_knowledge(Knowledge.of(knowledge_base, lexicon, triggers))
         self.model.initialize()
 
     def update(

@@ -32,8 +32,8 @@ from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
 from technews.kb import MAKER_SECTORS, KnowledgeBase
-from technews.lexicon import description_heads, role_cues
 from technews.pipeline.doc_index import DocIndex
+from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.pipeline.roles import compound_head
 from technews.relation_types import Argument, Relation
 from technews.triggers import TriggerHit, TriggerLexicon
@@ -80,41 +80,32 @@ RULE_SCORES = {
     "technews_relations",
     assigns=["doc._.relations"],
     requires=["doc.ents", "doc.sents", "span._.canonical", "doc._.references"],
-    default_config={
-        "knowledge_base": {"@misc": "technews.knowledge_base.v1", "path": None},
-        "triggers": {"@misc": "technews.trigger_lexicon.v1", "path": None},
-        "threshold": 0.5,
-    },
+    default_config={"threshold": 0.5},
 )
-def make_relation_extractor(
-    nlp: Language,
-    name: str,
-    knowledge_base: KnowledgeBase,
-    triggers: TriggerLexicon,
-    threshold: float,
-) -> RelationExtractor:
-    return RelationExtractor(name, knowledge_base, triggers, threshold)
+def make_relation_extractor(nlp: Language, name: str, threshold: float) -> RelationExtractor:
+    return RelationExtractor(name, threshold)
 
 
-class RelationExtractor:
-    """Rule-based brand relations.
+class RelationExtractor(RuleComponent):
+    """Rule-based brand relations, from the trigger lexicon and status cues and the makers
+    and parents of the knowledge base it gets at ``initialize``.
 
-    knowledge_base: makers of products and lines, parents of organizations.
-    triggers: the trigger lexicon and status cues (``technews.trigger_lexicon.v1``).
     threshold: relations scoring below it are dropped; higher favours precision.
     """
 
-    def __init__(
-        self, name: str, knowledge_base: KnowledgeBase, triggers: TriggerLexicon, threshold: float
-    ) -> None:
+    def __init__(self, name: str, threshold: float) -> None:
         self.name = name
-        self.kb = knowledge_base
-        self.triggers = triggers
         self.threshold = threshold
-        self.introducers = description_heads()
-        self.shop_heads = role_cues().org_name_heads
+
+    def set_knowledge(self, knowledge: Knowledge) -> None:
+        super().set_knowledge(knowledge)
+        self.kb = knowledge.kb
+        self.triggers = knowledge.triggers
+        self.introducers = knowledge.lexicon.description_heads
+        self.shop_heads = knowledge.lexicon.role_cues.org_name_heads
 
     def __call__(self, doc: Doc) -> Doc:
+        require(self.knowledge, self.name)
         index = DocIndex.of(doc)
         relations = [
             *self.made_by(doc, index),

@@ -12,12 +12,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
+from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.util import registry
+
+from technews.pipeline.knowledge import Knowledge
 
 PARAGRAPH_BREAKS = ["\n", "\n\n", "\n\n\n", "\n\n\n\n"]
 
 
 RELATION_SCORER = "technews_relation_scorer"
+
+
+def set_knowledge(nlp: Language) -> None:
+    """Give every rule component, the sourced relation scorer too, the knowledge its
+    ``[initialize]`` settings name. Not nlp.initialize(): it would reset the trained parts."""
+    settings = registry.resolve(nlp.config.interpolate()["initialize"]["components"])
+    for name, component in nlp.pipeline:
+        if hasattr(component, "set_knowledge"):
+            component.set_knowledge(Knowledge.of(**settings.get(name, {})))
 
 
 def assemble(
@@ -43,8 +56,8 @@ def assemble(
         pipeline.remove(RELATION_SCORER)
         del config["components"][RELATION_SCORER]
     config["nlp"]["pipeline"] = pipeline
-    # No nlp.initialize(): the rules need none, and it would reset the trained NER.
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+    set_knowledge(nlp)
     kind = "rules and a trained NER" if ner and rules else "a trained NER" if ner else "rules"
     if relation_scorer is not None:
         kind += ", with a trained relation scorer"

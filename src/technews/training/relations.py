@@ -135,7 +135,10 @@ def train_scorer(
     fix_random_seed(seed)
     rng = random.Random(seed)
     scorer = nlp.get_pipe(SCORER)
-    scorer.initialize(lambda: train, nlp=nlp)
+    rules = nlp.get_pipe("technews_relations").knowledge  # the scorer reads what the rules read
+    scorer.initialize(
+        lambda: train, nlp=nlp, knowledge_base=rules.kb, lexicon=rules.lexicon, triggers=rules.triggers
+    )
     optimizer = Adam(0.01, L2=1e-6)
     history: list[tuple[float, float]] = []
     best_f1, best_weights = -1.0, scorer.model.to_bytes()

@@ -75,7 +75,7 @@ def split(items: list[Annotated], share: float, rng: random.Random) -> tuple[lis
 def known_product_check():
     """Whether the rules read a whole text as one product (`Nokia 3500 classic`)."""
     nlp = blank_pipeline()
-    nlp.add_pipe("technews_entities")
+    nlp.add_pipe("technews_entities").initialize()
 
     def is_product(text: str) -> bool:
         ents = nlp(text).ents
