@@ -128,6 +128,26 @@ def assemble(
     console.print(f"saved {assemble_pipeline(config, out, ner, rules, relation_scorer)}")
 
 
+@app.command()
+def package(
+    out: Annotated[Path, typer.Argument(help="Folder to write the wheel to.")],
+    model: ModelOption = None,
+    scores: Annotated[
+        list[Path] | None,
+        typer.Option("--scores", help="`technews evaluate --json` output to ship as accuracy (repeatable)."),
+    ] = None,
+) -> None:
+    """Build the installable model package de_technews (a wheel) for spacy.load("de_technews")."""
+    from technews.packaging import package_model
+
+    try:
+        figures = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in scores or []}
+        wheel = package_model(Path(model) if model else technews.default_model_path(), out, figures)
+    except (OSError, ValueError, TechnewsError) as error:
+        raise fail(str(error)) from error
+    console.print(f"saved {wheel}")
+
+
 DataOption = Annotated[Path, typer.Option(help="GermEval 2014 and SmartData v1 folders.")]
 CorporaOption = Annotated[
     list[Path], typer.Option("--corpus", help="Authored corpora (gold JSON Lines folders).")

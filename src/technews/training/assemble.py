@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.util import registry
 
+import technews
 from technews.pipeline.knowledge import Knowledge
 
 PARAGRAPH_BREAKS = ["\n", "\n\n", "\n\n\n", "\n\n\n\n"]
@@ -64,7 +65,7 @@ def assemble(
     nlp.meta.update(
         {
             "name": "technews_de",
-            "version": "0.1.0",
+            "version": technews.__version__,
             "description": f"German tech-news entities and brand relations: {kind}.",
         }
     )
