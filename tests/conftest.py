@@ -23,12 +23,11 @@ def tiny_pipeline(*components: str) -> Language:
     """A blank technews pipeline over the tiny knowledge base, with the given components."""
     nlp = spacy.blank("de", config={"nlp": {"tokenizer": {"@tokenizers": "technews.tokenizer.v1"}}})
     kb = load_knowledge_base(TINY_KB)
-    for name in components:
+    # As in configs/technews.cfg: tokens are settled before sentences are set.
+    for name in ("technews_model_numbers", *components):
         nlp.add_pipe(name).initialize(lambda: [], nlp=nlp, knowledge_base=kb)
-        if name == "technews_entities":  # as in configs/technews.cfg: it may split tokens
+        if name == "technews_model_numbers":
             nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
-    if "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True, config={"punct_chars": SENTENCE_ENDS})
     return nlp
 
 

@@ -26,7 +26,8 @@ def tiny_ner(folder: Path) -> Path:
 
 def test_rules_alone(tmp_path):
     nlp = spacy.load(assemble(CONFIG, tmp_path / "rules"))
-    assert nlp.pipe_names[0] == "technews_entities"
+    # Tokens settled, then sentences, then the rules that read them.
+    assert nlp.pipe_names[:3] == ["technews_model_numbers", "sentencizer", "technews_entities"]
     assert "ner" not in nlp.pipe_names
     assert [e.text for e in nlp("Huawei zeigt das Mate 40 Pro.").ents] == ["Huawei", "Mate 40 Pro"]
 
@@ -34,7 +35,7 @@ def test_rules_alone(tmp_path):
 def test_trained_ner_runs_first_and_keeps_its_weights(tmp_path):
     ner = tiny_ner(tmp_path / "ner")
     nlp = spacy.load(assemble(CONFIG, tmp_path / "combined", ner=ner))
-    assert nlp.pipe_names[:2] == ["ner", "technews_entities"]
+    assert nlp.pipe_names[:4] == ["ner", "technews_model_numbers", "sentencizer", "technews_entities"]
     doc = nlp("Zorblatt baut Geräte. Huawei zeigt das Mate 40 Pro.")
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Zorblatt", "ORG"),

@@ -115,6 +115,14 @@ class KnowledgeBase:
             maker = org.parent if org else None
         return chain
 
+    def makers(self) -> set[str]:
+        """Organizations that make products: of lines, of products, or by their sector."""
+        return (
+            {line.maker for line in self.product_lines.values()}
+            | {product.maker for product in self.products.values() if product.maker}
+            | {org.name for org in self.organizations.values() if org.sector in MAKER_SECTORS}
+        )
+
     def org_surface_forms(self) -> Iterator[tuple[str, str]]:
         """(surface form, canonical name) for every way an organization is written."""
         for org in self.organizations.values():

@@ -17,8 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from technews.kb import MAKER_SECTORS, KnowledgeBase
-from technews.lexicon import ProductGrammarWords
+from technews.kb import KnowledgeBase
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
@@ -99,13 +98,7 @@ class EntityRecognizer(RuleComponent):
         self.cues = lexicon.role_cues
         self.common_nouns = lexicon.common_nouns
         usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
-        makers = (
-            {line.maker for line in kb.product_lines.values()}
-            | {product.maker for product in kb.products.values() if product.maker}
-            | {org.name for org in kb.organizations.values() if org.sector in MAKER_SECTORS}
-        )
-        # Last words of lines and brands: `iPhone 15.` ends a sentence, not an ordinal.
-        self.name_ends = frozenset(name.split()[-1] for name in [*kb.product_lines, *makers])
+        makers = kb.makers()
         nlp = self.nlp
         self.matchers = {
             "org": _phrase_matcher(
@@ -120,7 +113,6 @@ class EntityRecognizer(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         require(self.knowledge, self.name)
-        _split_sentence_final_models(doc, self.name_ends, self.words)
         self.set_annotations(doc, self.match(doc))
         return doc
 
@@ -362,25 +354,6 @@ def _distinctive(form: str) -> bool:
     return not form.isalpha()
 
 
-def _split_sentence_final_models(doc: Doc, name_ends: frozenset[str], words: ProductGrammarWords) -> None:
-    """Split `15.` into `15` `.` after a product line when a new sentence follows.
-
-    German tokenization keeps `15.` whole as an ordinal (`am 15. Juli`); after
-    `iPhone` it is a model number ending the sentence.
-    """
-    to_split = [
-        token
-        for token in doc[1:]
-        if token.text.endswith(".")
-        and len(token) > 1
-        and _ends_name(token.text[:-1], doc[token.i - 1].text, name_ends, words)
-        and (token.i + 1 == len(doc) or not doc[token.i + 1].is_lower)
-    ]
-    with doc.retokenize() as retokenizer:
-        for token in to_split:
-            retokenizer.split(token, [token.text[:-1], "."], heads=[(token, 0), (token, 0)])
-
-
 def _after_indefinite(doc: Doc, start: int) -> bool:
     """Whether an indefinite article opens the noun phrase whose noun starts at ``start``,
     up to one adjective before it (`ein junges Start-up`)."""
@@ -407,13 +380,6 @@ def _compound_start(doc: Doc, i: int) -> int:
             break
         start -= 2
     return start
-
-
-def _ends_name(number: str, before: str, name_ends: frozenset[str], words: ProductGrammarWords) -> bool:
-    """`15` after `iPhone`, `10565` after `Build`: the number is part of a product name."""
-    if before in words.numbered_suffixes:
-        return number.isdigit()
-    return before in name_ends and words.is_model(number)
 
 
 def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase) -> PhraseMatcher:
