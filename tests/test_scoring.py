@@ -1,7 +1,8 @@
 import pytest
 
 from technews.errors import InvalidInputError
-from technews.scoring import normalize_name, score
+from technews.matching import normalize_name
+from technews.scoring import score
 
 GOLD = {
     "id": "a",

@@ -10,12 +10,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from technews.relation_types import Relation
-
-# Which mention's status the article's relation takes: a confirmation beats
-# everything, then what ended, what is planned, what is rumoured; a plain
-# mention without any cue counts least.
-STATUS_PRECEDENCE = ("current_confirmed", "past", "planned", "rumored", "current")
+from technews.relation_types import STATUS_PRECEDENCE, Relation
 
 
 def doc_to_record(doc: Doc) -> dict[str, Any]:

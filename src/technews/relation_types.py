@@ -15,6 +15,9 @@ from spacy.tokens import Doc, Span
 
 RELATIONS_KEY = "technews.relations"
 REFERENCES_KEY = "technews.references"
+# Which mention's status the article's relation takes: a confirmation beats everything,
+# then what ended, what is planned, what is rumoured; a mention without a cue counts least.
+STATUS_PRECEDENCE = ("current_confirmed", "past", "planned", "rumored", "current")
 
 
 @dataclass(frozen=True)

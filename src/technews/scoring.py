@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from technews.errors import InvalidInputError
+from technews.matching import names_by_canonical, same_relation
 
 LABELS = ("ORG", "PRODUCT", "PER", "LOC")
 RELATIONS = ("made_by", "partner_of", "owned_by")
@@ -87,12 +88,6 @@ def _ratio(correct: int, total: int) -> float:
     return correct / total if total else 1.0
 
 
-def normalize_name(name: str) -> str:
-    """How relation arguments are compared: no case, no genitive `s`, folded white space."""
-    folded = " ".join(name.casefold().split())
-    return folded[:-1] if folded.endswith("s") else folded
-
-
 def score_article(gold: dict, predicted: dict, scores: Scores) -> None:
     """Add one article's counts to ``scores``."""
     _score_entities(gold["entities"], predicted.get("entities", []), scores)
@@ -129,30 +124,6 @@ def _score_relations(gold: dict, predicted: list[dict], scores: Scores) -> None:
         scores.status_correct += relation.get("status") == match["status"]
     for relation in unmatched:
         scores.relations.setdefault(relation["relation"], Counts()).fn += 1
-
-
-def names_by_canonical(entities: list[dict]) -> dict[str, set[str]]:
-    names: dict[str, set[str]] = {}
-    for entity in entities:
-        key = normalize_name(entity["canonical"])
-        names.setdefault(key, {key}).add(normalize_name(entity["text"]))
-    return names
-
-
-def same_relation(gold: dict, predicted: dict, names: dict[str, set[str]]) -> bool:
-    if gold["relation"] != predicted["relation"]:
-        return False
-
-    def names_entity(predicted_name: str, gold_name: str) -> bool:
-        gold_key = normalize_name(gold_name)
-        return normalize_name(predicted_name) in names.get(gold_key, {gold_key})
-
-    head, tail = predicted["head"], predicted["tail"]
-    if names_entity(head, gold["head"]) and names_entity(tail, gold["tail"]):
-        return True
-    return gold["relation"] == "partner_of" and (
-        names_entity(tail, gold["head"]) and names_entity(head, gold["tail"])
-    )
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:

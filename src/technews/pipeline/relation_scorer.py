@@ -26,7 +26,7 @@ from thinc.types import Floats2d
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
 from technews.lexicon import Lexicon
-from technews.output import STATUS_PRECEDENCE
+from technews.matching import names_by_canonical, same_relation
 from technews.pipeline.knowledge import Knowledge, require
 from technews.pipeline.relation_features import (
     ORG_ORG,
@@ -37,8 +37,7 @@ from technews.pipeline.relation_features import (
     features,
 )
 from technews.pipeline.relations import STATUS_OF_CUE, can_partner, sentence_offsets
-from technews.relation_types import Relation
-from technews.scoring import names_by_canonical, same_relation
+from technews.relation_types import STATUS_PRECEDENCE, Relation
 from technews.triggers import TriggerLexicon
 
 register_extensions()
