@@ -53,6 +53,7 @@ def test_any_unicode_keeps_offsets_right(nlp):
         assert text[entity["start"] : entity["end"]] == entity["text"]
 
 
+@pytest.mark.slow
 def test_text_longer_than_spacys_default_limit(nlp):
     text = "Huawei zeigt das Mate 40 Pro. " * 40_000  # 1.2 million characters
     result = technews.extract(text, nlp)

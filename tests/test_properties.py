@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
@@ -39,6 +40,7 @@ def assert_properties(nlp: Language, text: str) -> None:
     assert fuzz.violations(prepared, record) == []
 
 
+@pytest.mark.slow
 @settings(CI, max_examples=400)
 @given(text=generated_texts)
 def test_records_keep_their_properties_on_every_class_of_pathological_text(nlp: Language, text: str) -> None:
