@@ -1,6 +1,7 @@
 """What the rule components know is saved with the pipeline and read back from it alone."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 import spacy
@@ -69,3 +70,13 @@ def test_the_shipped_model_carries_the_package_data(nlp):
     assert saved.kb == package.kb
     assert saved.lexicon.files == package.lexicon.files
     assert saved.triggers == package.triggers
+
+
+def test_the_coordinating_words_are_defined_once():
+    lexicon = Knowledge.of().lexicon
+    assert lexicon.product_grammar_words.coordinators is lexicon.coordinators
+    assert lexicon.role_cues.coordinators is lexicon.coordinators
+    assert {"und", "oder", "sowie", "bzw.", ","} <= lexicon.coordinators
+    # No module keeps a list of its own.
+    for module in Path(technews.__file__).parent.rglob("*.py"):
+        assert '"und"' not in module.read_text(encoding="utf-8"), module.name

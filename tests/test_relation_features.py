@@ -21,8 +21,8 @@ def nlp():
 
 
 def context_of(nlp, text):
-    scorer_inputs = nlp.get_pipe("technews_relations")
-    return ArticleContext(nlp(text), scorer_inputs.kb, scorer_inputs.triggers)
+    rules = nlp.get_pipe("technews_relations")
+    return ArticleContext(nlp(text), rules.kb, rules.triggers, rules.coordinators)
 
 
 def pairs(context, max_distance=1):

@@ -14,7 +14,13 @@ from spacy.util import registry
 
 from technews.errors import LexiconError
 
-LEXICON_FILES = ("descriptions.json", "product_grammar.json", "roles.json", "common_nouns.txt")
+LEXICON_FILES = (
+    "coordination.json",
+    "descriptions.json",
+    "product_grammar.json",
+    "roles.json",
+    "common_nouns.txt",
+)
 
 
 def lexicon_path(name: str) -> Path:
@@ -37,6 +43,11 @@ class Lexicon:
         return json.loads(self.files[name])
 
     @cached_property
+    def coordinators(self) -> frozenset[str]:
+        """Words that join names in a list or a truncated compound (`und`, `,`, `/`)."""
+        return frozenset(self.json("coordination.json")["coordinators"])
+
+    @cached_property
     def descriptions(self) -> dict:
         """Words of descriptions and references (`der Hersteller`, `beide Firmen`)."""
         return self.json("descriptions.json")
@@ -54,11 +65,11 @@ class Lexicon:
 
     @cached_property
     def product_grammar_words(self) -> ProductGrammarWords:
-        return _product_grammar_words(self.json("product_grammar.json"))
+        return _product_grammar_words(self.json("product_grammar.json"), self.coordinators)
 
     @cached_property
     def role_cues(self) -> RoleCues:
-        return _role_cues(self.json("roles.json"))
+        return _role_cues(self.json("roles.json"), self.coordinators)
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
@@ -99,14 +110,14 @@ class ProductGrammarWords:
         return bool(self.model.match(text)) and not self.not_model.match(text)
 
 
-def _product_grammar_words(data: dict) -> ProductGrammarWords:
+def _product_grammar_words(data: dict, coordinators: frozenset[str]) -> ProductGrammarWords:
     return ProductGrammarWords(
         series=frozenset(data["series"]),
         suffixes=frozenset(data["suffixes"]),
         numbered_suffixes=frozenset(data["numbered_suffixes"]),
         codenames=frozenset(tuple(name.split()) for name in data["codenames"]),
         service_words=frozenset(data["service_words"]),
-        coordinators=frozenset(data["coordinators"]),
+        coordinators=coordinators,
         model=re.compile("|".join(f"(?:{p})" for p in data["model_patterns"])),
         not_model=re.compile("|".join(f"(?:{p})" for p in data["not_models"])),
     )
@@ -116,6 +127,7 @@ def _product_grammar_words(data: dict) -> ProductGrammarWords:
 class RoleCues:
     """Cues of ANNOTATION.md rule 6, and of a person's name (see roles.json)."""
 
+    coordinators: frozenset[str]  # joining the parts of a truncated compound
     product_prepositions: frozenset[str]
     product_verb_stems: tuple[str, ...]
     product_compound_heads: frozenset[str]
@@ -151,8 +163,9 @@ class RoleCues:
         return word[:1].isupper() and word.lower().endswith(self.product_cues)
 
 
-def _role_cues(data: dict) -> RoleCues:
+def _role_cues(data: dict, coordinators: frozenset[str]) -> RoleCues:
     return RoleCues(
+        coordinators=coordinators,
         product_prepositions=frozenset(data["product_prepositions"]),
         product_verb_stems=tuple(data["product_verb_stems"]),
         product_compound_heads=frozenset(data["product_compound_heads"]),

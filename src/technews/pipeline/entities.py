@@ -38,7 +38,6 @@ INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einen", "einem", "einer", "eine
 
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
-NAME_LIST_COORDINATORS = frozenset({"und", "oder", "sowie", ","})
 ADJECTIVE_ENDINGS = ("e", "en", "er", "es")
 
 
@@ -274,7 +273,9 @@ class EntityRecognizer(RuleComponent):
     def _names_head(self, doc: Doc, i: int, heads: frozenset[str]) -> bool:
         """Whether token ``i`` is a name written before a hyphen and one of ``heads``
         (`Photos-App`), also as the truncated first part of a coordination (`Billa- und`)."""
-        return self._name_part(doc[i]) and self._is_new_name([doc[i]]) and compound_head(doc, i + 1) in heads
+        if not (self._name_part(doc[i]) and self._is_new_name([doc[i]])):
+            return False
+        return compound_head(doc, i + 1, self.cues.coordinators) in heads
 
     def _apposition(
         self, doc: Doc, cue_start: int, start: int, label: str, longest: int
@@ -294,7 +295,7 @@ class EntityRecognizer(RuleComponent):
                 return
             yield Candidate(start, end, label, joined_text(doc, start, end), f"{label.lower()}_cue")
             # `die Marken Opel, Peugeot und Citroën`: a list of names after one cue.
-            if label != "ORG" or end + 1 >= len(doc) or doc[end].lower_ not in NAME_LIST_COORDINATORS:
+            if label != "ORG" or end + 1 >= len(doc) or doc[end].lower_ not in self.cues.coordinators:
                 return
             start = end + 1
 

@@ -33,7 +33,6 @@ ARTICLE_ORGS = 5  # and with the article's most mentioned ones, wherever they ar
 # linear time, not quadratic.
 MAX_LATER_ORGS = 16
 MAX_BETWEEN = 10  # tokens between a pair in one sentence that are read word by word
-COORDINATORS = frozenset({"und", "oder", "sowie", "bzw.", ",", "&", "/"})
 STATUS_CUES = ("past", "past_in_clause", "planned", "rumored", "rumored_weak", "confirmed", "negated")
 
 
@@ -53,9 +52,12 @@ class PairCandidate:
 class ArticleContext:
     """What the features of all candidates of one article share, computed once."""
 
-    def __init__(self, doc: Doc, kb: KnowledgeBase, triggers: TriggerLexicon) -> None:
+    def __init__(
+        self, doc: Doc, kb: KnowledgeBase, triggers: TriggerLexicon, coordinators: frozenset[str]
+    ) -> None:
         self.doc = doc
         self.kb = kb
+        self.coordinators = coordinators
         self.index = DocIndex.of(doc)
         self.organizations = _arguments(doc, self.index, "ORG")
         self.products = _arguments(doc, self.index, "PRODUCT")
@@ -218,7 +220,7 @@ def _between_features(context: ArticleContext, first: Span, second: Span) -> lis
     if len(between) > MAX_BETWEEN:
         return ["between=long"]
     found = ["between=adjacent"] if not len(between) else []
-    if len(between) and all(token.lower_ in COORDINATORS for token in between):
+    if len(between) and all(token.lower_ in context.coordinators for token in between):
         found.append("between=coordination")  # `Nokia und Ericsson`: side by side, not related
     entities = context.index.entities_by_sentence[context.sentence(first)]
     inside = sum(1 for e in entities if first.end <= e.start and e.end <= second.start)

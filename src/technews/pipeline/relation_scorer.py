@@ -112,6 +112,7 @@ class RelationScorer(TrainablePipe):
         self.knowledge = knowledge
         self.kb = knowledge.kb
         self.triggers = knowledge.triggers
+        self.coordinators = knowledge.lexicon.coordinators
 
     # Prediction -----------------------------------------------------------
 
@@ -290,7 +291,7 @@ class RelationScorer(TrainablePipe):
     # Shared ---------------------------------------------------------------
 
     def _article(self, doc: Doc) -> ScoredArticle:
-        context = ArticleContext(doc, self.kb, self.triggers)
+        context = ArticleContext(doc, self.kb, self.triggers, self.coordinators)
         return ScoredArticle(context, candidates(context, self.cfg["max_sentence_distance"]))
 
     def _scores(self, articles: list[ScoredArticle], is_train: bool):

@@ -52,7 +52,6 @@ STATUS_OF_CUE = {
     "confirmed": "current_confirmed",
 }
 OBJECT_PRONOUNS = frozenset({"er", "sie", "es"})  # a product named earlier in the sentence
-LIST_COORDINATORS = frozenset({",", "und", "sowie", "oder"})
 # owned_by triggers followed by a list of children or of owners (relations.json).
 LISTED_DIRECTIONS = frozenset({"children_listed", "owners_listed"})
 # Makers an article may be about, and the nouns that introduce one (`Elektronikhersteller Canon`).
@@ -103,6 +102,7 @@ class RelationExtractor(RuleComponent):
         self.triggers = knowledge.triggers
         self.introducers = knowledge.lexicon.description_heads
         self.shop_heads = knowledge.lexicon.role_cues.org_name_heads
+        self.coordinators = knowledge.lexicon.coordinators
 
     def __call__(self, doc: Doc) -> Doc:
         require(self.knowledge, self.name)
@@ -336,7 +336,7 @@ class RelationExtractor(RuleComponent):
         other organization of the sentence, the one that runs them."""
         for number, sent in enumerate(index.sentences):
             orgs = [ent for ent in index.entities_by_sentence[number] if ent.label_ == "ORG"]
-            chains = [ent for ent in orgs if compound_head(doc, ent.end) in self.shop_heads]
+            chains = [e for e in orgs if compound_head(doc, e.end, self.coordinators) in self.shop_heads]
             owners = {ent._.canonical: ent for ent in orgs if ent not in chains}
             if not chains or len(owners) != 1:
                 continue
@@ -353,7 +353,7 @@ class RelationExtractor(RuleComponent):
         belongs to the organization named elsewhere in the sentence; `Redmi-Eigentümer Xiaomi`,
         `die Alteigentümer Bosch und Siemens`: the listed names own the organization named
         before them, or else the one the article is most about."""
-        listed = _listed_after(hit.end, args)
+        listed = _listed_after(hit.end, args, self.coordinators)
         names = {arg.name for arg in listed}
         others = [arg for arg in args if arg.name not in names]
         before = [arg for arg in others if arg.span.start < hit.start]
@@ -449,7 +449,7 @@ def _maker_after_von(clause: Span, index: DocIndex, introducers: frozenset[str])
     return None
 
 
-def _listed_after(position: int, args: list[Argument]) -> list[Argument]:
+def _listed_after(position: int, args: list[Argument], coordinators: frozenset[str]) -> list[Argument]:
     """The organizations listed from token ``position`` on (`Opel, Peugeot und Citroën`);
     other names may stand in the list (`Bosch, das Land Bayern und Siemens`)."""
     starting = {arg.span.start: arg for arg in args}
@@ -460,7 +460,7 @@ def _listed_after(position: int, args: list[Argument]) -> list[Argument]:
         if i in starting:
             listed.append(starting[i])
             i = starting[i].span.end
-        elif listed and (doc[i].lower_ in LIST_COORDINATORS or doc[i].ent_iob_ in ("B", "I")):
+        elif listed and (doc[i].lower_ in coordinators or doc[i].ent_iob_ in ("B", "I")):
             i += 1
         else:
             break
