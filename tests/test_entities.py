@@ -317,3 +317,26 @@ def test_a_release_name_at_the_end_of_the_text_is_one_token_long(nlp):
     doc = nlp.make_doc("Kameras für das macOS Sonoma")
     assert _codename_length(doc, len(doc) - 1, default_lexicon().product_grammar_words) == 1
     assert _codename_length(doc, len(doc) - 2, default_lexicon().product_grammar_words) == 0
+
+
+def test_the_entity_priority_policy_is_longest_then_by_source():
+    from spacy.util import registry
+
+    from technews.pipeline.entities import Candidate
+
+    rank = registry.misc.get("technews.entity_priority.v1")(sources=["place", "org"])
+    nokia_org = Candidate(0, 1, "ORG", "Nokia", "org")
+    nokia_place = Candidate(0, 1, "LOC", "Nokia", "place")
+    longer = Candidate(0, 2, "PRODUCT", "Nokia 3310", "grammar")  # a source not named: last
+    assert sorted([nokia_org, nokia_place, longer], key=rank) == [longer, nokia_place, nokia_org]
+
+
+def test_the_entity_priority_comes_from_the_config():
+    import spacy
+
+    from technews.pipeline.entities import Candidate
+
+    policy = {"@misc": "technews.entity_priority.v1", "sources": ["place", "org"]}
+    recognizer = spacy.blank("de").add_pipe("technews_entities", config={"priority": policy})
+    as_place, as_org = (Candidate(0, 1, "LOC", "Nokia", s) for s in ("place", "org"))
+    assert recognizer.priority(as_place) < recognizer.priority(as_org)

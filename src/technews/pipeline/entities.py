@@ -9,13 +9,13 @@ the canonical name the match implies; ``technews_canonical`` finalises it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
+from spacy.util import filter_spans, registry
 
 from technews.kb import KnowledgeBase
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
@@ -23,7 +23,7 @@ from technews.pipeline.product_grammar import NameStart, find_products, joined_t
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
 
 # On equal length the earlier source wins: a grammar product over a listed one,
-# a company over a place of the same name (Nokia).
+# a company over a place of the same name (Nokia). The default of entity_priority.v1.
 SOURCE_PRIORITY = (
     *("grammar", "product", "org", "person", "place"),
     *("person_cue", "org_cue", "product_cue", "model", "repeat"),
@@ -55,18 +55,35 @@ class Candidate:
     def __len__(self) -> int:
         return self.end - self.start
 
-    @property
-    def rank(self) -> tuple[int, int, int]:
-        return (-(self.end - self.start), SOURCE_PRIORITY.index(self.source), self.start)
+
+EntityPriority = Callable[[Candidate], tuple[int, ...]]
+
+
+@registry.misc("technews.entity_priority.v1")
+def longest_then_by_source(sources: Sequence[str] = SOURCE_PRIORITY) -> EntityPriority:
+    """Which of overlapping candidates wins (as spaCy's ``ents_filter`` decides for the
+    span ruler): a sort key, least first. The longer wins; on equal length the source
+    earlier in ``sources`` (one not named comes last); then the earlier start."""
+    order = {source: position for position, source in enumerate(sources)}
+
+    def rank(candidate: Candidate) -> tuple[int, int, int]:
+        return (-len(candidate), order.get(candidate.source, len(order)), candidate.start)
+
+    return rank
 
 
 @Language.factory(
     "technews_entities",
     assigns=["doc.ents"],
-    default_config={"model_labels": ["ORG", "PRODUCT", "PER", "LOC"]},
+    default_config={
+        "model_labels": ["ORG", "PRODUCT", "PER", "LOC"],
+        "priority": {"@misc": "technews.entity_priority.v1"},
+    },
 )
-def make_entity_recognizer(nlp: Language, name: str, model_labels: list[str]) -> EntityRecognizer:
-    return EntityRecognizer(nlp, name, model_labels)
+def make_entity_recognizer(
+    nlp: Language, name: str, model_labels: list[str], priority: EntityPriority
+) -> EntityRecognizer:
+    return EntityRecognizer(nlp, name, model_labels, priority)
 
 
 class EntityRecognizer(RuleComponent):
@@ -76,15 +93,17 @@ class EntityRecognizer(RuleComponent):
     name: the component's name.
     model_labels: labels of entities an earlier component (the trained NER) set that
         are kept where no rule matches; the others are dropped.
+    priority: which of overlapping candidates wins (``technews.entity_priority.v1``).
 
     The names, word lists and triggers come at ``initialize`` and are saved with the
     pipeline (see ``technews.pipeline.knowledge``).
     """
 
-    def __init__(self, nlp: Language, name: str, model_labels: list[str]) -> None:
+    def __init__(self, nlp: Language, name: str, model_labels: list[str], priority: EntityPriority) -> None:
         self.nlp = nlp
         self.name = name
         self.model_labels = frozenset(model_labels)
+        self.priority = priority
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
         """Take the names and word lists and build the matchers from them."""
@@ -144,10 +163,10 @@ class EntityRecognizer(RuleComponent):
         listed = self._kept(doc, [c for c in candidates if c.source not in CUE_SOURCES])
         listed = [c for c in listed if not _place_in_cued_name(c, guessed)]
         guessed += self._kept(doc, list(self._from_model(doc)))
-        chosen, taken = _without_overlaps(listed, set())
-        first_guesses, _ = _without_overlaps(guessed, taken)
+        chosen, taken = _without_overlaps(listed, set(), self.priority)
+        first_guesses, _ = _without_overlaps(guessed, taken, self.priority)
         repeated = _repeated_mentions(doc, chosen + first_guesses)
-        guesses, _ = _without_overlaps(guessed + repeated, taken)
+        guesses, _ = _without_overlaps(guessed + repeated, taken, self.priority)
         spans = [Span(doc, c.start, c.end, label=c.label, kb_id=c.canonical) for c in chosen + guesses]
         doc.ents = filter_spans(spans)
 
@@ -443,11 +462,13 @@ def _place_in_cued_name(candidate: Candidate, cued: list[Candidate]) -> bool:
     )
 
 
-def _without_overlaps(candidates: list[Candidate], taken: set[int]) -> tuple[list[Candidate], set[int]]:
-    """The best candidates by rank that overlap neither each other nor ``taken``."""
+def _without_overlaps(
+    candidates: list[Candidate], taken: set[int], priority: EntityPriority
+) -> tuple[list[Candidate], set[int]]:
+    """The best candidates by ``priority`` that overlap neither each other nor ``taken``."""
     chosen: list[Candidate] = []
     taken = set(taken)
-    for candidate in sorted(candidates, key=lambda c: c.rank):
+    for candidate in sorted(candidates, key=priority):
         tokens = set(range(candidate.start, candidate.end))
         if not tokens & taken:
             chosen.append(candidate)
