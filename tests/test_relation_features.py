@@ -22,7 +22,7 @@ def nlp():
 
 def context_of(nlp, text):
     rules = nlp.get_pipe("technews_relations")
-    return ArticleContext(nlp(text), rules.kb, rules.triggers, rules.coordinators)
+    return ArticleContext(nlp(text), rules.kb, rules.triggers, rules.knowledge.lexicon)
 
 
 def pairs(context, max_distance=1):

@@ -17,6 +17,7 @@ from technews.errors import LexiconError
 LEXICON_FILES = (
     "coordination.json",
     "descriptions.json",
+    "german.json",
     "product_grammar.json",
     "roles.json",
     "common_nouns.txt",
@@ -46,6 +47,16 @@ class Lexicon:
     def coordinators(self) -> frozenset[str]:
         """Words that join names in a list or a truncated compound (`und`, `,`, `/`)."""
         return frozenset(self.json("coordination.json")["coordinators"])
+
+    @cached_property
+    def german(self) -> GermanWords:
+        data = self.json("german.json")
+        sets = ("indefinite_articles", "place_prepositions", "object_pronouns", "pair_words")
+        sets += ("comparison_before", "comparison_after")
+        endings = ("noun_endings", "adjective_endings", "maker_nouns")
+        return GermanWords(
+            **{name: frozenset(data[name]) for name in sets}, **{name: tuple(data[name]) for name in endings}
+        )
 
     @cached_property
     def descriptions(self) -> dict:
@@ -91,6 +102,21 @@ def default_lexicon() -> Lexicon:
 def lexicon_from_path(path: str | None = None) -> Lexicon:
     """Config hook: ``lexicon = {"@misc": "technews.lexicon.v1"}``."""
     return load_lexicon(Path(path) if path else None)
+
+
+@dataclass(frozen=True)
+class GermanWords:
+    """Function words and endings of German that the rules read (see german.json)."""
+
+    indefinite_articles: frozenset[str]
+    place_prepositions: frozenset[str]  # `in Nokia` is the place
+    object_pronouns: frozenset[str]  # a product named earlier in the sentence
+    pair_words: frozenset[str]  # `beide Firmen`
+    comparison_before: frozenset[str]  # `das Apple der Kamera-Welt`
+    comparison_after: frozenset[str]
+    noun_endings: tuple[str, ...]  # abstract nouns (`Zulassung`), never a name alone
+    adjective_endings: tuple[str, ...]
+    maker_nouns: tuple[str, ...]  # `der Hersteller Fairphone`, `Kamerahersteller`
 
 
 @dataclass(frozen=True)

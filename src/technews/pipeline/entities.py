@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans, registry
 
 from technews.kb import KnowledgeBase
+from technews.lexicon import GermanWords
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
@@ -33,12 +34,8 @@ SOURCE_PRIORITY = (
 CUE_SOURCES = frozenset({"person_cue", "org_cue", "product_cue"})
 
 # Endings of German abstract nouns, never of a name read after a cue.
-NOUN_ENDINGS = ("ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "ität", "tion")
-INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einen", "einem", "einer", "eines", "kein", "keine"})
 
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", ";", ":"})
-PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "von", "im", "bei"})
-ADJECTIVE_ENDINGS = ("e", "en", "er", "es")
 
 
 @dataclass(frozen=True)
@@ -115,6 +112,7 @@ class EntityRecognizer(RuleComponent):
         self.words = lexicon.product_grammar_words
         self.cues = lexicon.role_cues
         self.common_nouns = lexicon.common_nouns
+        self.german = lexicon.german
         usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
         makers = kb.makers()
         nlp = self.nlp
@@ -283,7 +281,7 @@ class EntityRecognizer(RuleComponent):
             if (
                 token.lower_.endswith(self.cues.party_endings)
                 and token.i > 0
-                and _is_name_adjective(doc[token.i - 1])
+                and _is_name_adjective(doc[token.i - 1], self.german)
             ):
                 adjective = doc[token.i - 1].text  # `der Liberalen Volkspartei`: `Liberale`
                 base = adjective[:-1] if adjective.endswith("en") else adjective
@@ -302,7 +300,7 @@ class EntityRecognizer(RuleComponent):
         """The name right after a cue noun, unless the noun phrase is indefinite (`wenn ein
         Start-up Förderungen bekommt`) or the words are everyday nouns (`das Unternehmen Umsätze`);
         for organizations, each name of a list after it."""
-        if _after_indefinite(doc, cue_start):
+        if _after_indefinite(doc, cue_start, self.german):
             return
         while True:
             end = start
@@ -323,7 +321,7 @@ class EntityRecognizer(RuleComponent):
         words = [t.text for t in tokens]
         generic = self.words.suffixes | self.words.series | self.cues.generic_prefixes
         return bool(words) and not all(
-            w in self.common_nouns or w.endswith(NOUN_ENDINGS) or w in generic for w in words
+            w in self.common_nouns or w.endswith(self.german.noun_endings) or w in generic for w in words
         )
 
     def _name_end(self, doc: Doc, i: int, hyphenated: bool = True) -> int | None:
@@ -356,7 +354,8 @@ class EntityRecognizer(RuleComponent):
                 return False
             place = self.kb.places.get(candidate.canonical)
             if place and place.ambiguous:
-                return candidate.start > 0 and doc[candidate.start - 1].lower_ in PLACE_PREPOSITIONS
+                before = doc[candidate.start - 1].lower_ if candidate.start else None
+                return before in self.german.place_prepositions
         return True
 
     def _with_role(self, doc: Doc, candidate: Candidate) -> Candidate:
@@ -374,10 +373,10 @@ def _distinctive(form: str) -> bool:
     return not form.isalpha()
 
 
-def _after_indefinite(doc: Doc, start: int) -> bool:
+def _after_indefinite(doc: Doc, start: int, german: GermanWords) -> bool:
     """Whether an indefinite article opens the noun phrase whose noun starts at ``start``,
     up to one adjective before it (`ein junges Start-up`)."""
-    return any(t.lower_ in INDEFINITE_ARTICLES for t in doc[max(0, start - 2) : start])
+    return any(t.lower_ in german.indefinite_articles for t in doc[max(0, start - 2) : start])
 
 
 def _hyphen_joined(doc: Doc, i: int) -> bool:
@@ -419,7 +418,7 @@ def _named_matches(doc: Doc, matcher: PhraseMatcher) -> Iterator[tuple[str, int,
         yield doc.vocab.strings[match_id], start, end
 
 
-def _is_name_adjective(token: Token) -> bool:
+def _is_name_adjective(token: Token, german: GermanWords) -> bool:
     """`Liberalen` in `der Liberalen Volkspartei`: an adjective capitalised inside a
     sentence, so part of a name (at a sentence's start every word is capitalised)."""
     return (
@@ -428,7 +427,7 @@ def _is_name_adjective(token: Token) -> bool:
         and token.i > 0
         and token.doc[token.i - 1].text not in SENTENCE_PUNCTUATION
         and not token.is_stop
-        and token.lower_.endswith(ADJECTIVE_ENDINGS)
+        and token.lower_.endswith(german.adjective_endings)
     )
 
 

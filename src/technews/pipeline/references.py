@@ -21,7 +21,6 @@ from technews.relation_types import Reference
 
 register_extensions()
 
-PAIR_WORDS = frozenset({"beide", "beiden"})
 MAX_ADJECTIVES = 3
 
 
@@ -45,6 +44,7 @@ class ReferenceResolver(RuleComponent):
         super().set_knowledge(knowledge)
         self.kb = knowledge.kb
         words = knowledge.lexicon.descriptions
+        self.pair_words = knowledge.lexicon.german.pair_words
         self.determiners = frozenset(words["determiners"])
         self.heads: dict[str, str | None] = words["heads"]
         self.pair_heads = frozenset(words["pair_heads"])
@@ -78,7 +78,7 @@ class ReferenceResolver(RuleComponent):
 
     def _pair(self, doc: Doc, token: Token, index: DocIndex) -> Reference | None:
         """`beide Firmen` -> the last two organizations named before this sentence."""
-        if token.lower_ not in PAIR_WORDS or token.i + 1 >= len(doc):
+        if token.lower_ not in self.pair_words or token.i + 1 >= len(doc):
             return None
         if doc[token.i + 1].text not in self.pair_heads:
             return None

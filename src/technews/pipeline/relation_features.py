@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from technews.kb import KnowledgeBase
+from technews.lexicon import Lexicon
 from technews.pipeline.doc_index import DocIndex
 from technews.pipeline.relations import is_comparison
 from technews.relation_types import Argument, Relation
@@ -52,12 +53,11 @@ class PairCandidate:
 class ArticleContext:
     """What the features of all candidates of one article share, computed once."""
 
-    def __init__(
-        self, doc: Doc, kb: KnowledgeBase, triggers: TriggerLexicon, coordinators: frozenset[str]
-    ) -> None:
+    def __init__(self, doc: Doc, kb: KnowledgeBase, triggers: TriggerLexicon, lexicon: Lexicon) -> None:
         self.doc = doc
         self.kb = kb
-        self.coordinators = coordinators
+        self.coordinators = lexicon.coordinators
+        self.german = lexicon.german
         self.index = DocIndex.of(doc)
         self.organizations = _arguments(doc, self.index, "ORG")
         self.products = _arguments(doc, self.index, "PRODUCT")
@@ -200,7 +200,7 @@ def _context_features(context: ArticleContext, candidate: PairCandidate) -> list
         found.append(f"{role}_after={doc[span.end].lower_ if span.end < len(doc) else '<end>'}")
         if arg.kind != "name":
             found.append(f"{role}_{arg.kind}={span[-1].lower_}")
-        if span.label_ == "ORG" and is_comparison(doc, span):
+        if span.label_ == "ORG" and is_comparison(doc, span, context.german):
             found.append(f"{role}_comparison")
     tail = candidate.tail
     mentions = context.org_mentions[tail.name]

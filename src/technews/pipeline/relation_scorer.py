@@ -112,7 +112,7 @@ class RelationScorer(TrainablePipe):
         self.knowledge = knowledge
         self.kb = knowledge.kb
         self.triggers = knowledge.triggers
-        self.coordinators = knowledge.lexicon.coordinators
+        self.lexicon = knowledge.lexicon
 
     # Prediction -----------------------------------------------------------
 
@@ -291,7 +291,7 @@ class RelationScorer(TrainablePipe):
     # Shared ---------------------------------------------------------------
 
     def _article(self, doc: Doc) -> ScoredArticle:
-        context = ArticleContext(doc, self.kb, self.triggers, self.coordinators)
+        context = ArticleContext(doc, self.kb, self.triggers, self.lexicon)
         return ScoredArticle(context, candidates(context, self.cfg["max_sentence_distance"]))
 
     def _scores(self, articles: list[ScoredArticle], is_train: bool):

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 
 from technews.extensions import register_extensions
 from technews.kb import MAKER_SECTORS, KnowledgeBase
+from technews.lexicon import GermanWords
 from technews.pipeline.doc_index import DocIndex
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
 from technews.pipeline.roles import compound_head
@@ -51,15 +52,11 @@ STATUS_OF_CUE = {
     "rumored_weak": "rumored",
     "confirmed": "current_confirmed",
 }
-OBJECT_PRONOUNS = frozenset({"er", "sie", "es"})  # a product named earlier in the sentence
 # owned_by triggers followed by a list of children or of owners (relations.json).
 LISTED_DIRECTIONS = frozenset({"children_listed", "owners_listed"})
 # Makers an article may be about, and the nouns that introduce one (`Elektronikhersteller Canon`).
 ARTICLE_MAKER_SECTORS = MAKER_SECTORS | {"software", "internet"}
-MAKER_NOUNS = ("hersteller", "konzern", "firma", "unternehmen", "start-up", "startup", "entwickler")
 CLAUSE_ONLY_CUES = frozenset({"past_in_clause"})
-COMPARISON_BEFORE = frozenset({"das", "der", "die", "ein", "eine"})
-COMPARISON_AFTER = frozenset({"der", "des", "unter"})
 # Confidence of each rule; the config's threshold drops what falls below it.
 RULE_SCORES = {
     "maker_named": 0.95,
@@ -103,6 +100,7 @@ class RelationExtractor(RuleComponent):
         self.introducers = knowledge.lexicon.description_heads
         self.shop_heads = knowledge.lexicon.role_cues.org_name_heads
         self.coordinators = knowledge.lexicon.coordinators
+        self.german = knowledge.lexicon.german
 
     def __call__(self, doc: Doc) -> Doc:
         require(self.knowledge, self.name)
@@ -149,7 +147,7 @@ class RelationExtractor(RuleComponent):
 
     def _introduced_as_maker(self, doc: Doc, ent: Span) -> bool:
         before = doc[max(0, ent.start - 4) : ent.start]
-        return any(token.lower_.endswith(MAKER_NOUNS) for token in before)
+        return any(token.lower_.endswith(self.german.maker_nouns) for token in before)
 
     def makers_by_participle(self, doc: Doc, index: DocIndex) -> Iterator[Relation]:
         """`gefertigt wird er jedoch von Samsung`, `wird von Foxconn hergestellt`: the product of
@@ -171,7 +169,7 @@ class RelationExtractor(RuleComponent):
             maker = _maker_after_von(clause, index, self.introducers)
             in_sentence = products.get(index.sentence_of[token.i], [])
             in_clause = [p for p in in_sentence if clause.start <= p.start < clause.end]
-            if not in_clause and any(t.lower_ in OBJECT_PRONOUNS for t in clause):
+            if not in_clause and any(t.lower_ in self.german.object_pronouns for t in clause):
                 # `Entworfen hat Google den Chip, gefertigt wird er von Samsung`: `er` is the chip.
                 in_clause = [p for p in in_sentence if p.end <= clause.start]
             if maker is None or not in_clause:
@@ -381,7 +379,7 @@ class RelationExtractor(RuleComponent):
         args = [
             Argument(ent, ent._.canonical)
             for ent in ents
-            if ent.label_ == "ORG" and not is_comparison(doc, ent)
+            if ent.label_ == "ORG" and not is_comparison(doc, ent, self.german)
         ]
         for group, ref in references:
             args += [Argument(doc[ref.start : ref.end], name, group, ref.kind) for name in ref.targets]
@@ -499,13 +497,13 @@ def can_partner(arg: Argument, kb: KnowledgeBase, triggers: TriggerLexicon) -> b
     )
 
 
-def is_comparison(doc: Doc, ent: Span) -> bool:
+def is_comparison(doc: Doc, ent: Span, german: GermanWords) -> bool:
     """`das Apple der Kamera-Welt`: a company used as a measure, not as a party."""
     return (
         ent.start > 0
         and ent.end < len(doc)
-        and doc[ent.start - 1].lower_ in COMPARISON_BEFORE
-        and doc[ent.end].lower_ in COMPARISON_AFTER
+        and doc[ent.start - 1].lower_ in german.comparison_before
+        and doc[ent.end].lower_ in german.comparison_after
     )
 
 
