@@ -7,8 +7,9 @@ import pytest
 import spacy
 
 import technews
+from technews import NotInitializedError
 from technews.kb import default_kb_path
-from technews.pipeline.knowledge import KB_FOLDER, Knowledge, NotInitializedError
+from technews.pipeline.knowledge import KB_FOLDER, Knowledge
 
 RULE_COMPONENTS = (
     "technews_entities",

@@ -19,13 +19,22 @@ import spacy
 from spacy.language import Language
 
 from technews import extensions  # noqa: F401  (registers Span._.canonical, Doc._.relations)
-from technews.errors import InvalidInputError, KnowledgeBaseError, ModelNotFoundError, TechnewsError
+from technews.errors import (
+    InvalidInputError,
+    KnowledgeBaseError,
+    LexiconError,
+    ModelNotFoundError,
+    NotInitializedError,
+    TechnewsError,
+)
 from technews.output import doc_to_record
 
 __all__ = [
     "InvalidInputError",
     "KnowledgeBaseError",
+    "LexiconError",
     "ModelNotFoundError",
+    "NotInitializedError",
     "TechnewsError",
     "extract",
     "load",

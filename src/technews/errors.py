@@ -19,3 +19,7 @@ class KnowledgeBaseError(TechnewsError, OSError):
 
 class LexiconError(TechnewsError, OSError):
     """A lexicon path that holds no lexicon."""
+
+
+class NotInitializedError(TechnewsError, RuntimeError):
+    """A rule component used before ``nlp.initialize()`` or loading a saved pipeline."""

@@ -51,11 +51,16 @@ class Lexicon:
     @cached_property
     def german(self) -> GermanWords:
         data = self.json("german.json")
-        sets = ("indefinite_articles", "place_prepositions", "object_pronouns", "pair_words")
-        sets += ("comparison_before", "comparison_after")
-        endings = ("noun_endings", "adjective_endings", "maker_nouns")
         return GermanWords(
-            **{name: frozenset(data[name]) for name in sets}, **{name: tuple(data[name]) for name in endings}
+            indefinite_articles=frozenset(data["indefinite_articles"]),
+            place_prepositions=frozenset(data["place_prepositions"]),
+            object_pronouns=frozenset(data["object_pronouns"]),
+            pair_words=frozenset(data["pair_words"]),
+            comparison_before=frozenset(data["comparison_before"]),
+            comparison_after=frozenset(data["comparison_after"]),
+            noun_endings=tuple(data["noun_endings"]),
+            adjective_endings=tuple(data["adjective_endings"]),
+            maker_nouns=tuple(data["maker_nouns"]),
         )
 
     @cached_property

@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.util import ensure_path
 
-from technews.errors import TechnewsError
+from technews.errors import NotInitializedError
 from technews.kb import KnowledgeBase, load_knowledge_base
 from technews.lexicon import Lexicon, load_lexicon
 from technews.triggers import TriggerLexicon, load_trigger_lexicon
@@ -22,10 +22,6 @@ from technews.triggers import TriggerLexicon, load_trigger_lexicon
 KB_FOLDER = "knowledge_base"
 LEXICON_FOLDER = "lexicon"
 TRIGGERS_FILE = "triggers.json"
-
-
-class NotInitializedError(TechnewsError, RuntimeError):
-    """A rule component used before ``nlp.initialize()`` or loading a saved pipeline."""
 
 
 @dataclass(frozen=True)
