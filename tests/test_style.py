@@ -1,10 +1,12 @@
-"""The code stays ruff-clean and formatted (ruff comes with the test extra), and the
-pipeline stands apart from evaluation and output."""
+"""The code stays ruff-clean, formatted and mypy-clean (both come with the test extra),
+and the pipeline stands apart from evaluation and output."""
 
 import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +20,12 @@ def test_ruff_finds_nothing():
 def test_ruff_format_changes_nothing():
     command = [sys.executable, "-m", "ruff", "format", "--check", "src", "scripts", "tests", "bench"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_mypy_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -193,7 +193,7 @@ def _digest(folder: Path) -> str:
 
 def _parse(folder: Path) -> KnowledgeBase:
     kb = KnowledgeBase()
-    tables = {
+    tables: dict[str, tuple[type, dict]] = {
         "organizations": (Organization, kb.organizations),
         "product_lines": (ProductLine, kb.product_lines),
         "products": (Product, kb.products),

@@ -143,7 +143,7 @@ def attach_texts(articles: list[dict], folder: Path) -> list[dict]:
     JSON Lines files, joined by id; an article whose text is missing is an error."""
     if all("text" in article for article in articles):
         return articles
-    texts = {}
+    texts: dict[str, str] = {}
     for path in sorted(Path(folder).glob("*.jsonl")):
         texts.update((item["id"], item["text"]) for item in read_jsonl(path))
     missing = [a["id"] for a in articles if "text" not in a and a.get("id") not in texts]

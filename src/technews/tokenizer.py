@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.lang.char_classes import ALPHA
 from spacy.language import Language
@@ -58,7 +59,7 @@ class TechnewsTokenizer(Tokenizer):
     """spaCy's tokenizer with the rules above; they are set again after loading, because a saved
     pipeline's `tokenizer` file holds the patterns it was saved with."""
 
-    def set_technews_rules(self, defaults: type) -> None:
+    def set_technews_rules(self, defaults: Any) -> None:  # a Language.Defaults class
         self.prefix_search = compile_prefix_regex([PUNCTUATION_RUN, *defaults.prefixes]).search
         self.infix_finditer = compile_infix_regex([*defaults.infixes, COMPOUND_HYPHEN]).finditer
         self.suffix_search = _SuffixSearch([*defaults.suffixes, TRUNCATION_HYPHEN]).search

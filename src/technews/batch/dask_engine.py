@@ -12,7 +12,7 @@ with several threads safe (its threads then take turns).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from contextlib import ExitStack
 from typing import Any
 
@@ -34,7 +34,7 @@ def extract_on_cluster(
     model: str | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
     n_workers: int = 1,
-) -> Iterator[list[Extracted]]:
+) -> Generator[list[Extracted], None, None]:
     """Records for each chunk, in order, computed on the cluster at ``scheduler`` (without
     one: a local cluster of ``n_workers`` processes)."""
     from distributed import Client, LocalCluster

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,7 +139,7 @@ def skip_done(articles: Iterable[Article], done: int, last_id: Any) -> Iterator[
         )
 
 
-def _engine(chunks: Iterable[list[Article]], options: BatchOptions) -> Iterator[list[Extracted]]:
+def _engine(chunks: Iterable[list[Article]], options: BatchOptions) -> Generator[list[Extracted], None, None]:
     if options.engine == "dask":
         from technews.batch.dask_engine import extract_on_cluster
 

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -51,7 +51,7 @@ def chunked(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 def in_order(
     submit: Callable[[list[Article]], Future[Any]], chunks: Iterable[list[Article]], window: int
-) -> Iterator[list[Extracted]]:
+) -> Generator[list[Extracted], None, None]:
     """The chunks' results in input order, with at most ``window`` chunks in flight, so the
     input is read only as fast as it is processed (memory stays flat)."""
     pending: deque[Future[Any]] = deque()
@@ -68,7 +68,7 @@ def extract_locally(
     model: str | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
     n_process: int = 1,
-) -> Iterator[list[Extracted]]:
+) -> Generator[list[Extracted], None, None]:
     """Records for each chunk of articles, in order, with ``n_process`` processes."""
     if n_process <= 1:  # the pipeline is loaded once per process, here as in the workers
         for chunk in chunks:

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import zstandard
 
@@ -111,7 +111,7 @@ def _read_stream(
 ) -> Iterator[Article]:
     read = 0
     try:
-        stream = open_decompressed(stream)
+        stream = cast(BinaryIO, open_decompressed(stream))
         if input_format is None:
             first, stream = peek_first_char(stream, limit)
             input_format = sniffed_format(first, stdin=name == STDIN)
@@ -124,7 +124,7 @@ def _read_stream(
         yield Article(id=name, error=ArticleError(UNREADABLE_FILE, message))
 
 
-def open_decompressed(stream: BinaryIO) -> BinaryIO:
+def open_decompressed(stream: BinaryIO) -> io.BufferedIOBase:
     """The stream, decompressed when its first bytes are those of gzip, bz2, xz or zstd."""
     head = _read_up_to(stream, 6)
     stream = io.BufferedReader(_Rewound(head, stream))

@@ -52,6 +52,7 @@ class Writer(Protocol):
     done: int  # records found complete in the output when resuming
     failed_before: int  # error records among them
     last_id: Any  # the id of the last of them
+    lock: OutputLock | None  # held from open_writer to close
 
     def write(self, record: dict[str, Any]) -> None: ...
     def flush(self) -> None: ...
@@ -137,7 +138,7 @@ class OutputLock:
 
 def _try_lock(file: Any) -> bool:
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)

@@ -78,7 +78,7 @@ def _unified(ents: list[Span], names: dict[Span, str], words: ProductGrammarWord
     inflects (`Nissans` -> `Nissan`) when that name occurs in the article, and a release
     named by its version or its codename alone the full name (`Marshmallow`, `Android 6.0`
     -> `Android 6.0 Marshmallow`)."""
-    full_names = {}
+    full_names: dict[str, str] = {}
     for span in ents:
         if span.label_ == "PER" and len(span) > 1:
             full_names.setdefault(span[-1].text, names[span])

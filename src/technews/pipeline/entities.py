@@ -183,9 +183,10 @@ class EntityRecognizer(RuleComponent):
             if len(ent) == 1 and ent.text in self.common_nouns:
                 continue  # an everyday noun (`Anreiz`), however the model read it
             if ent.label_ == "PER":
-                ent = self._person_name(ent)
-                if ent is None:
+                person = self._person_name(ent)
+                if person is None:
                     continue
+                ent = person
             if ent.text.startswith("-") or ent.text.endswith("-") or self._is_description(ent.text):
                 continue  # half a compound (`Betriebssystem- und ...`) or a description (`Netzausrüster`)
             # No canonical name here: technews_canonical looks it up.
@@ -409,7 +410,7 @@ def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: Knowled
             by_canonical.setdefault(canonical, set()).add(form)
     matcher = PhraseMatcher(nlp.vocab)
     for canonical, surface in by_canonical.items():
-        matcher.add(canonical, list(nlp.tokenizer.pipe(sorted(surface))))
+        matcher.add(canonical, [nlp.make_doc(form) for form in sorted(surface)])
     return matcher
 
 

@@ -114,7 +114,7 @@ def candidates(context: ArticleContext, max_distance: int) -> list[PairCandidate
     found: dict[tuple, PairCandidate] = {}
     for head in context.products:
         for org in _organizations_for(context, head):
-            key = (PRODUCT_ORG, head.span.start, head.name, org.name)
+            key: tuple = (PRODUCT_ORG, head.span.start, head.name, org.name)
             found.setdefault(key, PairCandidate(PRODUCT_ORG, head, org))
     orgs = context.organizations
     for i, first in enumerate(orgs):

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, not its stub
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import ensure_path, registry
 from thinc.api import Model, Optimizer, SparseLinear_v2
-from thinc.types import Floats2d
+from thinc.types import Floats1d, Floats2d
 
 from technews.extensions import register_extensions
 from technews.kb import KnowledgeBase
@@ -105,7 +106,11 @@ class RelationScorer(TrainablePipe):
         self.model = model
         self.name = name
         self.knowledge: Knowledge | None = None
-        self.cfg = {"threshold": threshold, "veto": veto, "max_sentence_distance": max_sentence_distance}
+        self.cfg: dict[str, Any] = {
+            "threshold": threshold,
+            "veto": veto,
+            "max_sentence_distance": max_sentence_distance,
+        }
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
         """The knowledge base's makers and the triggers that its features read."""
@@ -143,8 +148,8 @@ class RelationScorer(TrainablePipe):
         added: list[Relation] = []
         for candidate, row in zip(article.candidates, scores, strict=True):
             probs = _softmax(_allowed(row[: len(RELATIONS)], candidate.kind))
-            for relation in ALLOWED[candidate.kind][1:]:
-                none_probability[(relation, candidate.head.span, candidate.tail.span)] = float(probs[0])
+            for kind in ALLOWED[candidate.kind][1:]:
+                none_probability[(kind, candidate.head.span, candidate.tail.span)] = float(probs[0])
             best = int(probs.argmax())
             if RELATIONS[best] == "partner_of" and not self._may_partner(article, candidate):
                 continue
@@ -163,7 +168,7 @@ class RelationScorer(TrainablePipe):
         return all(can_partner(arg, context.kb, context.triggers) for arg in (candidate.head, candidate.tail))
 
     def _relation(
-        self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats2d
+        self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats1d
     ) -> Relation:
         """The model's relation. Its status: the strongest the rules read for the pair;
         else current for made_by; else what the cues of its sentences say; else the
@@ -281,7 +286,7 @@ class RelationScorer(TrainablePipe):
                         gradient[row, n_relations:] = status_probs
                         gradient[row, n_relations + STATUSES.index(label["status"])] -= 1.0
                 row += 1
-        return gradient / max(1, row), loss
+        return cast(Floats2d, gradient / max(1, row)), loss
 
     def _implied(self, candidate: PairCandidate) -> bool:
         if candidate.kind != PRODUCT_ORG:
@@ -343,13 +348,14 @@ def _gold_relation(candidate: PairCandidate, gold: list[dict], names: dict[str, 
     return None
 
 
-def _allowed(scores: Floats2d, kind: str) -> Floats2d:
+def _allowed(scores: Floats1d, kind: str) -> Floats1d:
     masked = numpy.full(len(RELATIONS), -1e9, dtype="f")
     for relation in ALLOWED[kind]:
         masked[RELATIONS.index(relation)] = scores[RELATIONS.index(relation)]
-    return masked
+    return cast(Floats1d, masked)
 
 
-def _softmax(scores: Floats2d) -> Floats2d:
-    exp = numpy.exp(scores - scores.max())
+def _softmax(scores: Floats1d) -> Floats1d:
+    values = numpy.asarray(scores)
+    exp = numpy.exp(values - values.max())
     return exp / exp.sum()

@@ -24,7 +24,7 @@ def common_nouns(items: Iterable[Annotated], min_count: int = 2, ratio: int = 4)
     inside: Counter[str] = Counter()
     for item in items:
         annotated = bytearray(len(item.text))
-        for start, end, *_ in [*item.entities, *item.missing]:
+        for start, end in [*((s, e) for s, e, *_ in item.entities), *item.missing]:
             annotated[start:end] = b"\x01" * (end - start)
         for start, end, *_ in item.entities:
             inside.update(WORD.findall(item.text[start:end]))

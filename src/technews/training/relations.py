@@ -22,6 +22,7 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
@@ -30,7 +31,10 @@ from spacy.util import minibatch
 from thinc.api import Adam, fix_random_seed
 
 from technews.output import merged_relations
+from technews.pipeline.knowledge import require
 from technews.pipeline.relation_features import ORG_ORG, PRODUCT_ORG
+from technews.pipeline.relation_scorer import RelationScorer
+from technews.pipeline.relations import RelationExtractor
 from technews.scoring import score
 from technews.training.corpus import smartdata_documents
 
@@ -134,8 +138,10 @@ def train_scorer(
     with the best relation F1 on ``held_out``; (loss, held-out F1) of each epoch."""
     fix_random_seed(seed)
     rng = random.Random(seed)
-    scorer = nlp.get_pipe(SCORER)
-    rules = nlp.get_pipe("technews_relations").knowledge  # the scorer reads what the rules read
+    scorer = cast(RelationScorer, nlp.get_pipe(SCORER))
+    # The scorer reads the knowledge the rules read.
+    relations = cast(RelationExtractor, nlp.get_pipe("technews_relations"))
+    rules = require(relations.knowledge, relations.name)
     scorer.initialize(
         lambda: train, nlp=nlp, knowledge_base=rules.kb, lexicon=rules.lexicon, triggers=rules.triggers
     )

@@ -42,9 +42,9 @@ def to_doc(nlp: Language, item: Annotated) -> Doc:
     spans = [doc.char_span(s, e, label=label, alignment_mode="contract") for s, e, label in item.entities]
     entities = filter_spans([span for span in map(_trimmed, spans) if span is not None])
     taken = {i for span in entities for i in range(span.start, span.end)}
-    missing = [doc.char_span(s, e, alignment_mode="expand") for s, e in item.missing]
+    expanded = [doc.char_span(s, e, alignment_mode="expand") for s, e in item.missing]
     missing = filter_spans(
-        [span for span in missing if span is not None and not taken & set(range(span.start, span.end))]
+        [span for span in expanded if span is not None and not taken & set(range(span.start, span.end))]
     )
     doc.set_ents(entities, missing=missing, default="outside")
     return doc
