@@ -12,6 +12,7 @@ from technews.kb import default_kb_path
 from technews.pipeline.knowledge import KB_FOLDER, Knowledge
 
 RULE_COMPONENTS = (
+    "technews_model_numbers",
     "technews_entities",
     "technews_canonical",
     "technews_references",
