@@ -82,3 +82,13 @@ def test_the_coordinating_words_are_defined_once():
     # No module keeps a list of its own.
     for module in Path(technews.__file__).parent.rglob("*.py"):
         assert '"und"' not in module.read_text(encoding="utf-8"), module.name
+
+
+def test_the_pipeline_round_trips_through_bytes_with_its_knowledge(nlp):
+    # A pipeline built from the config and filled from bytes alone, as spaCy's
+    # nlp.to_bytes() / nlp.from_bytes() move a pipeline without a folder.
+    copy = spacy.util.load_model_from_config(nlp.config, auto_fill=True)
+    copy.from_bytes(nlp.to_bytes())
+    assert technews.extract(TEXT, copy) == technews.extract(TEXT, nlp)
+    saved = nlp.get_pipe("technews_entities").knowledge
+    assert copy.get_pipe("technews_relation_scorer").knowledge.kb == saved.kb

@@ -144,26 +144,30 @@ class KnowledgeBase:
             for form in (person.name, *person.aliases):
                 yield form, person.name
 
-    def to_disk(self, folder: Path) -> None:
-        """Write the files that ``load_knowledge_base(folder)`` reads back."""
-        folder.mkdir(parents=True, exist_ok=True)
+    def to_texts(self) -> dict[str, str]:
+        """The text of each file that ``load_knowledge_base`` reads, by file name."""
+        texts = {}
         for name in KB_FILES:
             entries = getattr(self, name).values()
             lines = [json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) for entry in entries]
-            (folder / f"{name}.jsonl").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-        terms = sorted(self.non_entities)
-        (folder / NON_ENTITIES).write_text("".join(f"{term}\n" for term in terms), encoding="utf-8")
+            texts[f"{name}.jsonl"] = "".join(f"{line}\n" for line in lines)
+        texts[NON_ENTITIES] = "".join(f"{term}\n" for term in sorted(self.non_entities))
+        return texts
+
+    def to_disk(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in self.to_texts().items():
+            (folder / name).write_text(text, encoding="utf-8")
 
 
 def default_kb_path() -> Path:
     return Path(str(resources.files("technews") / "data" / "kb"))
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+def _records(text: str) -> Iterator[dict]:
+    for line in text.splitlines():
+        if line.strip():
+            yield json.loads(line)
 
 
 def _tuples(record: dict) -> dict:
@@ -176,22 +180,32 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     folders with the same files give the same object."""
     folder = Path(path) if path else default_kb_path()
     _check_folder(folder)
-    digest = _digest(folder)
+    return knowledge_base_from_texts({name: (folder / name).read_text("utf-8") for name in _file_names()})
+
+
+def knowledge_base_from_texts(texts: dict[str, str]) -> KnowledgeBase:
+    """The knowledge base of its files' texts (``KnowledgeBase.to_texts``); the same texts
+    give the same object."""
+    digest = _digest(texts)
     if digest not in _LOADED:
         if len(_LOADED) >= MAX_CACHED:
             del _LOADED[next(iter(_LOADED))]
-        _LOADED[digest] = _parse(folder)
+        _LOADED[digest] = _parse(texts)
     return _LOADED[digest]
 
 
-def _digest(folder: Path) -> str:
+def _file_names() -> list[str]:
+    return [f"{name}.jsonl" for name in KB_FILES] + [NON_ENTITIES]
+
+
+def _digest(texts: dict[str, str]) -> str:
     files = hashlib.sha256()
-    for name in [f"{name}.jsonl" for name in KB_FILES] + [NON_ENTITIES]:
-        files.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    for name in _file_names():
+        files.update(hashlib.sha256(texts[name].encode("utf-8")).digest())
     return files.hexdigest()
 
 
-def _parse(folder: Path) -> KnowledgeBase:
+def _parse(texts: dict[str, str]) -> KnowledgeBase:
     kb = KnowledgeBase()
     tables: dict[str, tuple[type, dict]] = {
         "organizations": (Organization, kb.organizations),
@@ -201,10 +215,10 @@ def _parse(folder: Path) -> KnowledgeBase:
         "people": (Person, kb.people),
     }
     for name, (entry_type, table) in tables.items():
-        for record in _read_jsonl(folder / f"{name}.jsonl"):
+        for record in _records(texts[f"{name}.jsonl"]):
             entry = entry_type(**_tuples(record))
             table[entry.name] = entry
-    kb.non_entities = frozenset(_read_term_list(folder / NON_ENTITIES))
+    kb.non_entities = frozenset(_read_term_list(texts[NON_ENTITIES]))
     return kb
 
 
@@ -213,14 +227,13 @@ def _check_folder(folder: Path) -> None:
     elsewhere), never an empty knowledge base that silently finds nothing."""
     if not folder.is_dir():
         raise KnowledgeBaseError(f"No knowledge base at {folder}: not a folder")
-    files = [f"{name}.jsonl" for name in KB_FILES] + [NON_ENTITIES]
-    missing = [name for name in files if not (folder / name).is_file()]
+    missing = [name for name in _file_names() if not (folder / name).is_file()]
     if missing:
         raise KnowledgeBaseError(f"No knowledge base at {folder}: missing {', '.join(missing)}")
 
 
-def _read_term_list(path: Path) -> Iterator[str]:
-    for line in path.read_text(encoding="utf-8").splitlines():
+def _read_term_list(text: str) -> Iterator[str]:
+    for line in text.splitlines():
         term = line.split("#", 1)[0].strip()
         if term:
             yield term

@@ -103,7 +103,11 @@ def load_trigger_lexicon(path: Path | None = None) -> TriggerLexicon:
     path = path or lexicon_path("relations.json")
     if not path.is_file():
         raise LexiconError(f"No trigger lexicon at {path}: not a file")
-    data = json.loads(path.read_text("utf-8"))
+    return trigger_lexicon_from_data(json.loads(path.read_text("utf-8")))
+
+
+def trigger_lexicon_from_data(data: dict) -> TriggerLexicon:
+    """The trigger lexicon of relations.json's content."""
     triggers = [("partner_of", "symmetric", _phrase(t)) for t in data["partner_of"]]
     for direction, phrases in data["owned_by"].items():
         triggers += [("owned_by", direction, _phrase(t)) for t in phrases]

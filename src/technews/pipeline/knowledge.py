@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import srsly
 from spacy.util import ensure_path
 
 from technews.errors import NotInitializedError
-from technews.kb import KnowledgeBase, load_knowledge_base
+from technews.kb import KnowledgeBase, knowledge_base_from_texts, load_knowledge_base
 from technews.lexicon import Lexicon, load_lexicon
-from technews.triggers import TriggerLexicon, load_trigger_lexicon
+from technews.triggers import TriggerLexicon, load_trigger_lexicon, trigger_lexicon_from_data
 
 KB_FOLDER = "knowledge_base"
 LEXICON_FOLDER = "lexicon"
@@ -49,6 +50,19 @@ class Knowledge:
         self.kb.to_disk(path / KB_FOLDER)
         self.lexicon.to_disk(path / LEXICON_FOLDER)
         self.triggers.to_disk(path / TRIGGERS_FILE)
+
+    def to_bytes(self) -> bytes:
+        files = {"kb": self.kb.to_texts(), "lexicon": self.lexicon.files, "triggers": self.triggers.data}
+        return srsly.msgpack_dumps(files)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Knowledge:
+        files = srsly.msgpack_loads(data)
+        return cls(
+            knowledge_base_from_texts(files["kb"]),
+            Lexicon(files["lexicon"]),
+            trigger_lexicon_from_data(files["triggers"]),
+        )
 
     @classmethod
     def from_disk(cls, path: Path) -> Knowledge:
@@ -90,6 +104,13 @@ class RuleComponent:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RuleComponent:
         self.set_knowledge(Knowledge.from_disk(ensure_path(path)))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return require(self.knowledge, self.name).to_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RuleComponent:
+        self.set_knowledge(Knowledge.from_bytes(data))
         return self
 
     def set_knowledge(self, knowledge: Knowledge) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy
+import srsly
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, not its stub
@@ -209,10 +210,15 @@ class RelationScorer(TrainablePipe):
         return self
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
-        return super().to_bytes(exclude=[*exclude, "cfg"])
+        weights = super().to_bytes(exclude=[*exclude, "cfg"])
+        knowledge = require(self.knowledge, self.name).to_bytes()
+        return srsly.msgpack_dumps({"pipe": weights, "knowledge": knowledge})
 
     def from_bytes(self, bytes_data: bytes, *, exclude=tuple()) -> RelationScorer:
-        return super().from_bytes(bytes_data, exclude=[*exclude, "cfg"])
+        parts = srsly.msgpack_loads(bytes_data)
+        super().from_bytes(parts["pipe"], exclude=[*exclude, "cfg"])
+        self.set_knowledge(Knowledge.from_bytes(parts["knowledge"]))
+        return self
 
     # Training -------------------------------------------------------------
 
