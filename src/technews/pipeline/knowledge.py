@@ -27,6 +27,9 @@ TRIGGERS_FILE = "triggers.json"
 
 @dataclass(frozen=True)
 class Knowledge:
+    """The knowledge base, lexicon and trigger lexicon of one component, as one value that
+    reads and writes itself (a folder on disk, msgpack in bytes)."""
+
     kb: KnowledgeBase
     lexicon: Lexicon
     triggers: TriggerLexicon
@@ -40,9 +43,9 @@ class Knowledge:
     ) -> Knowledge:
         """The given parts, the package's data for those not given."""
         return cls(
-            knowledge_base or load_knowledge_base(),
-            lexicon or load_lexicon(),
-            triggers or load_trigger_lexicon(),
+            load_knowledge_base() if knowledge_base is None else knowledge_base,
+            load_lexicon() if lexicon is None else lexicon,
+            load_trigger_lexicon() if triggers is None else triggers,
         )
 
     def to_disk(self, path: Path) -> None:
