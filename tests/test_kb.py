@@ -49,6 +49,10 @@ def test_shipped_kb_is_large_and_knows_the_product_lines():
     kb = load_knowledge_base()
     assert len(kb.organizations) > 500
     assert len(kb.products) > 2000
+    assert len(kb.places) > 5000
+    # German names of foreign cities; everyday words abroad are no places, at home doubtful.
+    assert kb.places["Neapel"].country == "IT" and "Naples" in kb.places["Neapel"].aliases
+    assert "Auch" not in kb.places and kb.places["Zug"].ambiguous
     for line, company in [
         ("Galaxy", "Samsung"),
         ("Mate", "Huawei"),
@@ -122,3 +126,10 @@ def test_a_pipeline_whose_config_points_at_no_knowledge_base_fails_to_initialize
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     with pytest.raises(KnowledgeBaseError, match=re.escape(str(tmp_path))):
         nlp.initialize()
+
+
+def test_a_written_knowledge_base_is_compressed_and_reads_back_equal(tmp_path):
+    kb = load_knowledge_base(TINY_KB)
+    kb.to_disk(tmp_path)
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".gz"] * 6
+    assert load_knowledge_base(tmp_path) == kb

@@ -34,7 +34,7 @@ def test_knowledge_written_to_disk_reads_back_equal(tmp_path):
 def test_every_rule_component_of_the_shipped_model_holds_its_knowledge(nlp):
     model = technews.default_model_path()
     for name in RULE_COMPONENTS:
-        assert (model / name / KB_FOLDER / "organizations.jsonl").is_file(), name
+        assert (model / name / KB_FOLDER / "organizations.jsonl.gz").is_file(), name
     # The five copies are one knowledge base in memory.
     assert len({id(nlp.get_pipe(name).knowledge.kb) for name in RULE_COMPONENTS}) == 1
 

@@ -7,6 +7,7 @@ this module only loads it and answers look-ups. Matching lives in the pipeline.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Iterator
@@ -155,9 +156,11 @@ class KnowledgeBase:
         return texts
 
     def to_disk(self, folder: Path) -> None:
+        """Write the files gzip-compressed (each component of a saved pipeline keeps a
+        copy); ``load_knowledge_base`` reads plain and compressed files alike."""
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in self.to_texts().items():
-            (folder / name).write_text(text, encoding="utf-8")
+            (folder / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def default_kb_path() -> Path:
@@ -180,7 +183,7 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     folders with the same files give the same object."""
     folder = Path(path) if path else default_kb_path()
     _check_folder(folder)
-    return knowledge_base_from_texts({name: (folder / name).read_text("utf-8") for name in _file_names()})
+    return knowledge_base_from_texts({name: _read_file(folder, name) for name in _file_names()})
 
 
 def knowledge_base_from_texts(texts: dict[str, str]) -> KnowledgeBase:
@@ -227,9 +230,21 @@ def _check_folder(folder: Path) -> None:
     elsewhere), never an empty knowledge base that silently finds nothing."""
     if not folder.is_dir():
         raise KnowledgeBaseError(f"No knowledge base at {folder}: not a folder")
-    missing = [name for name in _file_names() if not (folder / name).is_file()]
+    missing = [name for name in _file_names() if _file_path(folder, name) is None]
     if missing:
         raise KnowledgeBaseError(f"No knowledge base at {folder}: missing {', '.join(missing)}")
+
+
+def _file_path(folder: Path, name: str) -> Path | None:
+    """The file ``name`` in the folder, plain or gzip-compressed (``name.gz``)."""
+    return next((path for path in (folder / name, folder / f"{name}.gz") if path.is_file()), None)
+
+
+def _read_file(folder: Path, name: str) -> str:
+    path = _file_path(folder, name)
+    assert path is not None  # _check_folder has seen it
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
 
 
 def _read_term_list(text: str) -> Iterator[str]:
