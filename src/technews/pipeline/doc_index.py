@@ -5,6 +5,11 @@ that look up entities by sentence would otherwise take quadratic time on long
 articles. A sentence longer than ``MAX_SENTENCE_TOKENS`` (text without full stops)
 counts as several, so that the work per sentence of the relation components (pairs,
 triggers, cues, references) stays bounded however the text is punctuated.
+
+Each component that reads it builds its own: on 108 derStandard articles one build takes
+0.2% of the pipeline's time. Keeping one on the ``Doc`` would save no measurable time and
+cost a cache kept in step with ``doc.ents``, outside ``doc.user_data`` (which spaCy
+serialises) and ``doc.user_hooks`` (which it refuses to pickle).
 """
 
 from __future__ import annotations
