@@ -340,3 +340,11 @@ def test_the_entity_priority_comes_from_the_config():
     recognizer = spacy.blank("de").add_pipe("technews_entities", config={"priority": policy})
     as_place, as_org = (Candidate(0, 1, "LOC", "Nokia", s) for s in ("place", "org"))
     assert recognizer.priority(as_place) < recognizer.priority(as_org)
+
+
+def test_a_doubtful_place_is_one_after_a_place_preposition_or_where_the_model_reads_it_so(nlp):
+    essen = ("Essen", "LOC", "Essen")
+    assert with_model_entities(nlp, "Sie fliegt ab Mai nach Essen.", []) == [essen]
+    assert with_model_entities(nlp, "Essen wächst.", []) == []
+    assert with_model_entities(nlp, "Essen wächst.", [(0, 1, "LOC")]) == [essen]
+    assert with_model_entities(nlp, "Essen wächst.", [(0, 1, "ORG")]) == [("Essen", "ORG", "Essen")]

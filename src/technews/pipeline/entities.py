@@ -356,7 +356,8 @@ class EntityRecognizer(RuleComponent):
             place = self.kb.places.get(candidate.canonical)
             if place and place.ambiguous:
                 before = doc[candidate.start - 1].lower_ if candidate.start else None
-                return before in self.german.place_prepositions
+                in_place = before in self.german.place_prepositions
+                return in_place or _model_label(doc, candidate.start, candidate.end) == "LOC"
         return True
 
     def _with_role(self, doc: Doc, candidate: Candidate) -> Candidate:
@@ -366,6 +367,17 @@ class EntityRecognizer(RuleComponent):
         used = used_as_product(doc, candidate.start, candidate.end, self.cues)
         label = "PRODUCT" if used else "ORG"
         return Candidate(candidate.start, candidate.end, label, candidate.canonical, candidate.source)
+
+
+def _model_label(doc: Doc, start: int, end: int) -> str | None:
+    """The label of the entity an earlier component (the trained NER) set on exactly
+    tokens start..end, if any."""
+    tokens = doc[start:end]
+    if tokens[0].ent_iob_ != "B" or any(token.ent_iob_ != "I" for token in tokens[1:]):
+        return None
+    if end < len(doc) and doc[end].ent_iob_ == "I":
+        return None
+    return tokens[0].ent_type_
 
 
 def _distinctive(form: str) -> bool:
