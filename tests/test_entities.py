@@ -107,6 +107,14 @@ def test_excluded_and_doubtful_names_are_no_entities(nlp, text):
     assert ents(nlp, text) == []
 
 
+def test_an_ambiguous_organization_is_found_by_its_distinctive_forms(nlp):
+    assert ents(nlp, "Die Post kommt heute nicht.") == []
+    assert ents(nlp, "Die Österreichische Post erhöht das Porto.") == [
+        ("Österreichische Post", "ORG", "Die Post")
+    ]
+    assert ents(nlp, "A1 senkt die Preise.") == [("A1", "ORG", "A1")]
+
+
 def test_doubtful_place_after_a_preposition(nlp):
     assert ents(nlp, "Die Messe findet in Essen statt.") == [("Essen", "LOC", "Essen")]
 

@@ -117,9 +117,7 @@ class EntityRecognizer(RuleComponent):
         makers = kb.makers()
         nlp = self.nlp
         self.matchers = {
-            "org": _phrase_matcher(
-                nlp, (f for f in kb.org_surface_forms() if f[1] in usable_orgs or _distinctive(f[0])), kb
-            ),
+            "org": _phrase_matcher(nlp, _matched_org_forms(kb, usable_orgs), kb),
             "product": _phrase_matcher(nlp, kb.product_surface_forms(), kb),
             "place": _phrase_matcher(nlp, kb.place_surface_forms(), kb),
             "person": _phrase_matcher(nlp, kb.person_surface_forms(), kb),
@@ -378,6 +376,17 @@ def _model_label(doc: Doc, start: int, end: int) -> str | None:
     if end < len(doc) and doc[end].ent_iob_ == "I":
         return None
     return tokens[0].ent_type_
+
+
+def _matched_org_forms(kb: KnowledgeBase, usable_orgs: set[str]) -> Iterator[tuple[str, str]]:
+    """The organizations' written forms that are matched wherever they occur: all forms
+    of a name that is no everyday word; of an ambiguous one, the distinctive forms, its
+    own name only when it has more than letters and spaces (`A1`, `20 Minuten`, but not
+    `Die Post`, `Das Magazin`, which open sentences in their everyday sense)."""
+    for form, canonical in kb.org_surface_forms():
+        own_name_is_words = form == canonical and form.replace(" ", "").isalpha()
+        if canonical in usable_orgs or (_distinctive(form) and not own_name_is_words):
+            yield form, canonical
 
 
 def _distinctive(form: str) -> bool:
