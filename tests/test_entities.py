@@ -356,3 +356,17 @@ def test_a_doubtful_place_is_one_after_a_place_preposition_or_where_the_model_re
     assert with_model_entities(nlp, "Essen wächst.", []) == []
     assert with_model_entities(nlp, "Essen wächst.", [(0, 1, "LOC")]) == [essen]
     assert with_model_entities(nlp, "Essen wächst.", [(0, 1, "ORG")]) == [("Essen", "ORG", "Essen")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Laut Sabine Wiesinger steigen die Preise.", [("Sabine Wiesinger", "PER")]),
+        ("Das sagte Hans-Peter Doskozil am Montag.", [("Hans-Peter Doskozil", "PER")]),
+        # a first name before an everyday or abstract noun names nobody
+        ("Das ist eine Art Zwischenlösung.", []),
+        ("Für 500 Mark Strafe.", []),
+    ],
+)
+def test_a_first_name_then_a_name_is_a_person(nlp, text, expected):
+    assert [(e.text, e.label_) for e in nlp(text).ents] == expected

@@ -9,6 +9,7 @@ import spacy
 import technews
 from technews import NotInitializedError
 from technews.kb import default_kb_path
+from technews.lexicon import LEXICON_FILES, lexicon_path, load_lexicon
 from technews.pipeline.knowledge import KB_FOLDER, Knowledge
 
 RULE_COMPONENTS = (
@@ -92,3 +93,11 @@ def test_the_pipeline_round_trips_through_bytes_with_its_knowledge(nlp):
     assert technews.extract(TEXT, copy) == technews.extract(TEXT, nlp)
     saved = nlp.get_pipe("technews_entities").knowledge
     assert copy.get_pipe("technews_relation_scorer").knowledge.kb == saved.kb
+
+
+def test_a_lexicon_saved_before_the_first_names_existed_still_loads(tmp_path):
+    for name in LEXICON_FILES:
+        shutil.copy(lexicon_path(name), tmp_path / name)
+    lexicon = load_lexicon(tmp_path)
+    assert lexicon.first_names == frozenset() and "first_names.txt" not in lexicon.files
+    assert {"Sabine", "Tim"} <= load_lexicon().first_names

@@ -22,6 +22,8 @@ LEXICON_FILES = (
     "roles.json",
     "common_nouns.txt",
 )
+# Read where present: a pipeline saved before a list existed behaves as it did.
+OPTIONAL_LEXICON_FILES = ("first_names.txt",)
 
 
 def lexicon_path(name: str) -> Path:
@@ -76,8 +78,12 @@ class Lexicon:
     @cached_property
     def common_nouns(self) -> frozenset[str]:
         """Everyday capitalised nouns (`Umsätze`, `Anfang`), see scripts/build_common_nouns.py."""
-        lines = self.files["common_nouns.txt"].splitlines()
-        return frozenset(line for line in lines if line and not line.startswith("#"))
+        return _listed_words(self.files["common_nouns.txt"])
+
+    @cached_property
+    def first_names(self) -> frozenset[str]:
+        """Frequent first names that are no everyday words, see scripts/build_first_names.py."""
+        return _listed_words(self.files.get("first_names.txt", ""))
 
     @cached_property
     def product_grammar_words(self) -> ProductGrammarWords:
@@ -88,13 +94,19 @@ class Lexicon:
         return _role_cues(self.json("roles.json"), self.coordinators)
 
 
+def _listed_words(text: str) -> frozenset[str]:
+    """The words of a list file: one per line, `#` starting a comment line."""
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """The lexicon of a folder holding LEXICON_FILES (the package's by default)."""
     folder = Path(path) if path else lexicon_path("")
     missing = [name for name in LEXICON_FILES if not (folder / name).is_file()]
     if missing:
         raise LexiconError(f"No lexicon at {folder}: missing {', '.join(missing)}")
-    return Lexicon({name: (folder / name).read_text(encoding="utf-8") for name in LEXICON_FILES})
+    present = [*LEXICON_FILES, *(name for name in OPTIONAL_LEXICON_FILES if (folder / name).is_file())]
+    return Lexicon({name: (folder / name).read_text(encoding="utf-8") for name in present})
 
 
 @lru_cache(maxsize=1)

@@ -112,6 +112,7 @@ class EntityRecognizer(RuleComponent):
         self.words = lexicon.product_grammar_words
         self.cues = lexicon.role_cues
         self.common_nouns = lexicon.common_nouns
+        self.first_names = lexicon.first_names
         self.german = lexicon.german
         usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
         makers = kb.makers()
@@ -231,6 +232,7 @@ class EntityRecognizer(RuleComponent):
     def _cued_people(self, doc: Doc) -> Iterator[Candidate]:
         """`Apple-Chef Tim Cook`: a cue noun, then a first and a last name;
         `Finanzminister Stubb`: a title, then a surname alone."""
+        yield from self._first_named_people(doc)
         for token in doc[:-1]:
             cue, title = token.text in self.cues.person_cues, self.cues.is_person_title(token.text)
             if not (cue or title):
@@ -243,6 +245,17 @@ class EntityRecognizer(RuleComponent):
                 yield Candidate(token.i + 1, last, "PER", joined_text(doc, token.i + 1, last), "person_cue")
             elif title:
                 yield Candidate(token.i + 1, first, "PER", joined_text(doc, token.i + 1, first), "person_cue")
+
+    def _first_named_people(self, doc: Doc) -> Iterator[Candidate]:
+        """`Sabine Wiesinger`, `Hans-Peter Doskozil`: a frequent first name, then a name
+        that is no everyday noun (`eine Art Zwischenlösung` names nobody)."""
+        for token in doc[:-1]:
+            if token.text not in self.first_names:
+                continue
+            first = self._name_end(doc, token.i)
+            last = None if first is None else self._name_end(doc, first)
+            if last is not None and self._is_new_name(doc[first:last]):
+                yield Candidate(token.i, last, "PER", joined_text(doc, token.i, last), "person_cue")
 
     def _cued_organizations(self, doc: Doc) -> Iterator[Candidate]:
         """`die Zeitung Le Monde`, `das Start-up Robo`, `der Apple-Zulieferer Japan Display`:
