@@ -1,6 +1,10 @@
 """Conversion of the training sources to ANNOTATION.md's labels."""
 
-from technews.training.corpus import read_germeval, read_smartdata
+import json
+
+import pytest
+
+from technews.training.corpus import germeval_spans, read_germeval, read_smartdata, read_span_decisions
 from technews.training.train import blank_pipeline, to_doc
 from tests.conftest import FIXTURES
 
@@ -16,6 +20,32 @@ def test_germeval_labels_parts_and_missing_products():
     assert spans(first) == [("Apple", "ORG"), ("Deutschland", "LOC"), ("Tim Cook", "PER")]
     assert [first.text[s:e] for s, e in first.missing] == ["Nokia 3500"]  # OTH: label unknown
     assert spans(second) == []  # fused `Applefans` is no entity (rule 4)
+
+
+def test_germeval_spans_are_keyed_by_file_sentence_and_first_token():
+    spans = [(span.key, span.tag, span.surface) for span in germeval_spans(DATA / "germeval.tsv")]
+    assert spans == [
+        ("germeval:1:1", "ORGpart", "Apple-Fans"),
+        ("germeval:1:3", "LOC", "Deutschland"),
+        ("germeval:1:6", "OTH", "Nokia 3500"),
+        ("germeval:1:9", "PER", "Tim Cook"),
+        ("germeval:1:12", "LOCderiv", "deutschen"),
+        ("germeval:2:1", "ORGpart", "Applefans"),
+    ]
+
+
+@pytest.mark.parametrize(("label", "entities"), [("PRODUCT", [("Nokia 3500", "PRODUCT")]), (None, [])])
+def test_germeval_takes_the_annotators_decision_on_a_span(tmp_path, label, entities):
+    (tmp_path / "decisions.jsonl").write_text(json.dumps({"id": "germeval:1:6", "label": label}) + "\n")
+    first, _ = read_germeval(DATA / "germeval.tsv", read_span_decisions(tmp_path))
+    assert [s for s in spans(first) if s[0] == "Nokia 3500"] == entities
+    assert first.missing == []  # decided: taught as an entity or as none
+
+
+def test_a_decision_outside_the_guidelines_labels_is_an_error(tmp_path):
+    (tmp_path / "decisions.jsonl").write_text(json.dumps({"id": "germeval:1:6", "label": "OTH"}) + "\n")
+    with pytest.raises(ValueError, match=r"decisions\.jsonl:1: label 'OTH'"):
+        read_span_decisions(tmp_path)
 
 
 def test_smartdata_maps_types_and_leaves_nominal_mentions_missing():

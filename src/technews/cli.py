@@ -164,6 +164,9 @@ def train(
     relations: Annotated[Path, typer.Option(help="The relation corpus (relations only).")] = Path(
         "corpus/relations"
     ),
+    germeval_decisions: Annotated[
+        Path, typer.Option(help="Annotators' labels of GermEval's OTH spans.")
+    ] = Path("corpus/germeval2014"),
     config: Annotated[Path, typer.Option(help="The NER's training config.")] = Path("configs/ner.cfg"),
     workdir: Annotated[Path, typer.Option(help="Corpus and checkpoints.")] = Path("training"),
     out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
@@ -173,7 +176,8 @@ def train(
     assemble the shipped pipeline."""
     from technews.training.train import build_corpus, train_ner
 
-    for label, counts in build_corpus(data, authored, workdir / "corpus", seed).items():
+    corpus = build_corpus(data, authored, workdir / "corpus", seed, germeval_decisions=germeval_decisions)
+    for label, counts in corpus.items():
         console.print(f"{label}: {dict(counts)}")
     best = train_ner(config, workdir / "corpus", workdir / "ner", seed)
     train_scorer_and_assemble(best, [authored, relations], data, workdir, out, seed)

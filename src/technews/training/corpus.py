@@ -3,9 +3,9 @@
 Each reader yields ``Annotated`` texts: character spans with a label, and spans
 whose label is unknown (``missing``), which the NER is not trained on.
 
-- GermEval 2014: PER, LOC, ORG; OTH is missing (products and works mixed);
-  `-deriv` (adjectives) is no entity; `-part` keeps the name before the hyphen
-  (`Apple-Fans` -> `Apple`) and drops fused compounds (rule 4).
+- GermEval 2014: PER, LOC, ORG; OTH (products and works mixed) as annotators decided
+  span by span, else missing; `-deriv` (adjectives) is no entity; `-part` keeps the
+  name before the hyphen (`Apple-Fans` -> `Apple`) and drops fused compounds (rule 4).
 - SmartData v1: companies and organizations -> ORG, persons -> PER, locations
   and cities -> LOC; streets, stops and routes are missing; nominal mentions
   (`Gruppe`) are missing, not names.
@@ -18,8 +18,8 @@ import gzip
 import json
 import random
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 SMARTDATA_LABELS = {
@@ -31,6 +31,7 @@ SMARTDATA_LABELS = {
 }
 SMARTDATA_MISSING = {"location-street", "location-stop", "location-route", "org-position"}
 GERMEVAL_LABELS = {"PER", "LOC", "ORG"}
+DECIDED_LABELS = ("PRODUCT", "ORG", "PER", "LOC", None)  # None: no entity
 
 
 @dataclass
@@ -41,55 +42,94 @@ class Annotated:
     source: str = ""
 
 
-def read_germeval(path: Path, is_product: Callable[[str], bool] | None = None) -> Iterator[Annotated]:
-    """Sentences of a GermEval 2014 file (index, token, outer tag, nested tag).
+@dataclass(frozen=True)
+class GermevalSpan:
+    """One outer-level span of a GermEval sentence."""
 
-    is_product: decides which OTH spans are products (the knowledge base knows the
-    whole span as one); the other OTH spans stay missing."""
-    tokens: list[tuple[str, str]] = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    key: str  # file, sentence and first token, `NER-de-dev:12:8`: where annotators' decisions point
+    tag: str  # the label without B-/I- (`OTH`, `ORGpart`)
+    start: int
+    end: int
+    text: str  # the whole sentence
+
+    @property
+    def surface(self) -> str:
+        return self.text[self.start : self.end]
+
+
+def germeval_spans(path: Path) -> Iterator[GermevalSpan]:
+    """Every outer span of a GermEval 2014 file (index, token, outer tag, nested tag)."""
+    for _, spans in _germeval_sentences(Path(path)):
+        yield from spans
+
+
+def read_germeval(path: Path, decisions: Mapping[str, str | None] | None = None) -> Iterator[Annotated]:
+    """Sentences of a GermEval 2014 file in ANNOTATION.md's labels.
+
+    decisions: annotators' labels for spans by key (PRODUCT, ORG, PER, LOC, or None for no
+    entity; see scripts/list_germeval_spans.py); an OTH span nobody decided stays missing."""
+    for text, spans in _germeval_sentences(Path(path)):
+        result = Annotated(text, source="germeval2014")
+        for span in spans:
+            _add_span(span, result, decisions or {})
+        yield result
+
+
+def _germeval_sentences(path: Path) -> Iterator[tuple[str, list[GermevalSpan]]]:
+    """Each sentence's text and spans; sentences are numbered from 1 in the file."""
+    number, tokens = 0, []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#"):
             continue
-        if not line.strip():
-            if tokens:
-                yield _germeval_sentence(tokens, is_product)
+        if line.strip():
+            columns = line.split("\t")
+            tokens.append((columns[1], columns[2]))
+        elif tokens:
+            number += 1
+            yield _sentence_spans(f"{path.stem}:{number}", tokens)
             tokens = []
-            continue
-        columns = line.split("\t")
-        tokens.append((columns[1], columns[2]))
-    if tokens:
-        yield _germeval_sentence(tokens, is_product)
 
 
-def _germeval_sentence(
-    tokens: list[tuple[str, str]], is_product: Callable[[str], bool] | None = None
-) -> Annotated:
+def _sentence_spans(sentence_key: str, tokens: list[tuple[str, str]]) -> tuple[str, list[GermevalSpan]]:
     text, offsets = _join_tokens([token for token, _ in tokens])
-    result = Annotated(text, source="germeval2014")
-    span: list = []  # [start, end, label] of the entity being read
-    for (_, tag), (start, end) in zip(tokens, offsets, strict=True):
+    spans: list[GermevalSpan] = []
+    inside = False  # whether the last token belongs to spans[-1]
+    for index, ((_, tag), (start, end)) in enumerate(zip(tokens, offsets, strict=True), start=1):
         kind, _, label = tag.partition("-")
-        if kind == "I" and span and span[2] == label:
-            span[1] = end
-            continue
-        _close(span, result, is_product)
-        span = [start, end, label] if kind == "B" else []
-    _close(span, result, is_product)
-    return result
+        if kind == "I" and inside and spans[-1].tag == label:
+            spans[-1] = replace(spans[-1], end=end)
+        elif kind == "B":
+            spans.append(GermevalSpan(f"{sentence_key}:{index}", label, start, end, text))
+        inside = kind in ("B", "I") and bool(spans) and spans[-1].end == end
+    return text, spans
 
 
-def _close(span: list, result: Annotated, is_product: Callable[[str], bool] | None = None) -> None:
-    if not span:
-        return
-    start, end, label = span
-    if label == "OTH" and is_product is not None and is_product(result.text[start:end]):
-        result.entities.append((start, end, "PRODUCT"))
+def read_span_decisions(folder: Path) -> dict[str, str | None]:
+    """Annotators' labels of GermEval spans, `{"id": key, "label": ...}` per line, from
+    every JSON Lines file of ``folder``; a label outside ANNOTATION.md's is an error."""
+    decisions: dict[str, str | None] = {}
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if record["label"] not in DECIDED_LABELS:
+                raise ValueError(f"{path}:{number}: label {record['label']!r} is none of {DECIDED_LABELS}")
+            decisions[record["id"]] = record["label"]
+    return decisions
+
+
+def _add_span(span: GermevalSpan, result: Annotated, decisions: Mapping[str, str | None]) -> None:
+    start, end, label = span.start, span.end, span.tag
+    if span.key in decisions:
+        decided = decisions[span.key]
+        if decided is not None:
+            result.entities.append((start, end, decided))
     elif label.startswith("OTH"):
         result.missing.append((start, end))
     elif label.endswith("part"):
-        surface = result.text[start:end]
-        name = surface.split("-")[0]
-        if "-" in surface and name[:1].isupper():
+        name = span.surface.split("-")[0]
+        if "-" in span.surface and name[:1].isupper():
             result.entities.append((start, start + len(name), label.removesuffix("part")))
     elif label in GERMEVAL_LABELS:  # `-deriv` adjectives (deutsch) are no entities
         result.entities.append((start, end, label))

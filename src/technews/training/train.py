@@ -26,6 +26,7 @@ from technews.training.corpus import (
     read_germeval,
     read_gold,
     read_smartdata,
+    read_span_decisions,
     swap_names,
 )
 
@@ -72,18 +73,6 @@ def split(items: list[Annotated], share: float, rng: random.Random) -> tuple[lis
     return items[cut:], items[:cut]
 
 
-def known_product_check():
-    """Whether the rules read a whole text as one product (`Nokia 3500 classic`)."""
-    nlp = blank_pipeline()
-    nlp.add_pipe("technews_entities").initialize()
-
-    def is_product(text: str) -> bool:
-        ents = nlp(text).ents
-        return len(ents) == 1 and ents[0].label_ == "PRODUCT" and ents[0].text == text
-
-    return is_product
-
-
 def swappable_names() -> dict[str, list[str]]:
     """Organization and product names of the curated knowledge base for ``swap_names``."""
     kb = load_knowledge_base()
@@ -93,21 +82,25 @@ def swappable_names() -> dict[str, list[str]]:
 
 
 def collect(
-    shared: Path, authored: Path, seed: int, products_from_oth: bool = False, swapped_copies: bool = False
+    shared: Path,
+    authored: Path,
+    seed: int,
+    germeval_decisions: Path | None = None,
+    swapped_copies: bool = False,
 ) -> tuple[list[Annotated], list[Annotated]]:
     """Training and held-out items from every source, split with ``seed``.
 
-    products_from_oth: label GermEval's OTH spans that the rules read as one product as
-    PRODUCT (measured: development-set entity F1 0.833 -> 0.828, so off by default).
-    swapped_copies: add copies of the authored training paragraphs with other knowledge-base
-    names (measured: PRODUCT F1 0.727 -> 0.746 but ORG 0.830 -> 0.801, PER 0.864 -> 0.815,
-    entity F1 0.836 -> 0.819, so off by default)."""
+    germeval_decisions: a folder of annotators' labels for GermEval's OTH spans and the
+    ORG spans used as products (see scripts/list_germeval_spans.py); without it OTH is
+    missing. swapped_copies: add copies of the authored training paragraphs with other
+    knowledge-base names (measured: PRODUCT F1 0.727 -> 0.746 but ORG 0.830 -> 0.801,
+    PER 0.864 -> 0.815, entity F1 0.836 -> 0.819, so off by default)."""
     rng = random.Random(seed)
     common_noun = common_noun_check()
-    is_product = known_product_check() if products_from_oth else None
-    germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv", is_product))
+    decisions = read_span_decisions(germeval_decisions) if germeval_decisions else {}
+    germeval_train = list(read_germeval(shared / "germeval2014" / "NER-de-test.tsv", decisions))
     germeval_rest, germeval_dev = split(
-        list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv", is_product)), DEV_SHARE, rng
+        list(read_germeval(shared / "germeval2014" / "NER-de-dev.tsv", decisions)), DEV_SHARE, rng
     )
     smart_train = list(read_smartdata(shared / "smartdata_v1" / "train.json.gz", common_noun))
     smart_dev = list(read_smartdata(shared / "smartdata_v1" / "test.json.gz", common_noun))
@@ -133,9 +126,7 @@ def write_docbin(nlp: Language, items: Iterable[Annotated], path: Path) -> Count
     return labels
 
 
-def build_corpus(
-    shared: Path, authored: Path, out: Path, seed: int = 0, **options: bool
-) -> dict[str, Counter]:
+def build_corpus(shared: Path, authored: Path, out: Path, seed: int = 0, **options) -> dict[str, Counter]:
     nlp = blank_pipeline()
     train, dev = collect(shared, authored, seed, **options)
     return {
