@@ -115,6 +115,11 @@ def test_an_ambiguous_organization_is_found_by_its_distinctive_forms(nlp):
     assert ents(nlp, "A1 senkt die Preise.") == [("A1", "ORG", "A1")]
 
 
+def test_an_ambiguous_product_is_found_by_its_distinctive_forms(nlp):
+    assert ents(nlp, "Die besten Teams gewinnen.") == []
+    assert ents(nlp, "Wer Microsoft Teams nutzt, spart.") == [("Microsoft Teams", "PRODUCT", "Teams")]
+
+
 def test_doubtful_place_after_a_preposition(nlp):
     assert ents(nlp, "Die Messe findet in Essen statt.") == [("Essen", "LOC", "Essen")]
 

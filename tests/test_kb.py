@@ -47,9 +47,12 @@ def test_surface_forms_include_aliases_and_genitives():
 
 def test_shipped_kb_is_large_and_knows_the_product_lines():
     kb = load_knowledge_base()
-    assert len(kb.organizations) > 5000
-    assert len(kb.products) > 2000
-    assert len(kb.places) > 5000
+    assert len(kb.organizations) > 14000
+    assert len(kb.products) > 19000
+    assert len(kb.places) > 20000
+    assert len(kb.people) > 2500
+    # an everyday word is a product only where its distinctive forms name it
+    assert kb.products["Golf"].ambiguous and "VW Golf" in kb.products["Golf"].aliases
     # German names of foreign cities; everyday words abroad are no places, at home doubtful.
     assert kb.places["Neapel"].country == "IT" and "Naples" in kb.places["Neapel"].aliases
     assert "Auch" not in kb.places and kb.places["Zug"].ambiguous

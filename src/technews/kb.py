@@ -58,6 +58,7 @@ class Product:
     aliases: tuple[str, ...] = ()
     category: str = "other"
     also_org: bool = False  # the same name also names the company acting (Facebook)
+    ambiguous: bool = False  # the bare name is an everyday word (Golf, Teams)
 
 
 @dataclass(frozen=True)

@@ -115,11 +115,12 @@ class EntityRecognizer(RuleComponent):
         self.first_names = lexicon.first_names
         self.german = lexicon.german
         usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
+        usable_products = {p.name for p in kb.products.values() if not p.ambiguous}
         makers = kb.makers()
         nlp = self.nlp
         self.matchers = {
-            "org": _phrase_matcher(nlp, _matched_org_forms(kb, usable_orgs), kb),
-            "product": _phrase_matcher(nlp, kb.product_surface_forms(), kb),
+            "org": _phrase_matcher(nlp, _matched_forms(kb.org_surface_forms(), usable_orgs), kb),
+            "product": _phrase_matcher(nlp, _matched_forms(kb.product_surface_forms(), usable_products), kb),
             "place": _phrase_matcher(nlp, kb.place_surface_forms(), kb),
             "person": _phrase_matcher(nlp, kb.person_surface_forms(), kb),
             "line": _phrase_matcher(nlp, ((line, line) for line in kb.product_lines), kb),
@@ -391,14 +392,15 @@ def _model_label(doc: Doc, start: int, end: int) -> str | None:
     return tokens[0].ent_type_
 
 
-def _matched_org_forms(kb: KnowledgeBase, usable_orgs: set[str]) -> Iterator[tuple[str, str]]:
-    """The organizations' written forms that are matched wherever they occur: all forms
-    of a name that is no everyday word; of an ambiguous one, the distinctive forms, its
-    own name only when it has more than letters and spaces (`A1`, `20 Minuten`, but not
-    `Die Post`, `Das Magazin`, which open sentences in their everyday sense)."""
-    for form, canonical in kb.org_surface_forms():
+def _matched_forms(forms: Iterable[tuple[str, str]], usable: set[str]) -> Iterator[tuple[str, str]]:
+    """The written forms (form, canonical) of organizations or products that are matched
+    wherever they occur: all forms of a name in ``usable`` (no everyday word); of an
+    ambiguous one, the distinctive forms, its own name only when it has more than letters
+    and spaces (`A1`, `20 Minuten`, `VW Golf`, but not `Die Post`, `Das Magazin`, `Golf`,
+    which stand in their everyday sense); the trained NER may still read them in context."""
+    for form, canonical in forms:
         own_name_is_words = form == canonical and form.replace(" ", "").isalpha()
-        if canonical in usable_orgs or (_distinctive(form) and not own_name_is_words):
+        if canonical in usable or (_distinctive(form) and not own_name_is_words):
             yield form, canonical
 
 
