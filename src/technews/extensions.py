@@ -17,6 +17,8 @@ def register_extensions() -> None:
         Span.set_extension("canonical", default=None)
     if not Doc.has_extension("relations"):
         Doc.set_extension("relations", getter=get_relations, setter=set_relations)
+    if not Doc.has_extension("name_features"):  # per token, see technews.pipeline.name_features
+        Doc.set_extension("name_features", default=None)
     if not Doc.has_extension("references"):
         Doc.set_extension("references", getter=get_references, setter=set_references)
 

@@ -3,9 +3,10 @@
 A component gets them at ``initialize`` (from the registered loaders, the package's data by
 default) and writes them with the pipeline, as spaCy's ``span_ruler`` keeps its patterns:
 a saved pipeline behaves the same whatever the installed package's data.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: spaCy validates ``initialize``'s settings
+against its signature with pydantic, which needs the types themselves, not their names.
+"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ class Knowledge:
         knowledge_base: KnowledgeBase | None = None,
         lexicon: Lexicon | None = None,
         triggers: TriggerLexicon | None = None,
-    ) -> Knowledge:
+    ) -> "Knowledge":
         """The given parts, the package's data for those not given."""
         return cls(
             load_knowledge_base() if knowledge_base is None else knowledge_base,
@@ -59,7 +60,7 @@ class Knowledge:
         return srsly.msgpack_dumps(files)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Knowledge:
+    def from_bytes(cls, data: bytes) -> "Knowledge":
         files = srsly.msgpack_loads(data)
         return cls(
             knowledge_base_from_texts(files["kb"]),
@@ -68,7 +69,7 @@ class Knowledge:
         )
 
     @classmethod
-    def from_disk(cls, path: Path) -> Knowledge:
+    def from_disk(cls, path: Path) -> "Knowledge":
         return cls(
             load_knowledge_base(path / KB_FOLDER),
             load_lexicon(path / LEXICON_FOLDER),
@@ -105,14 +106,14 @@ class RuleComponent:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         require(self.knowledge, self.name).to_disk(ensure_path(path))
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RuleComponent:
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "RuleComponent":
         self.set_knowledge(Knowledge.from_disk(ensure_path(path)))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         return require(self.knowledge, self.name).to_bytes()
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> RuleComponent:
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "RuleComponent":
         self.set_knowledge(Knowledge.from_bytes(data))
         return self
 

@@ -1,6 +1,7 @@
 """Assemble the shipped pipeline from configs/technews.cfg, with trained parts if given.
 
-The trained NER runs first; the rule-based entity recognizer then adds what the
+The trained NER runs first (after the knowledge-base features it reads, where it was
+trained with them); the rule-based entity recognizer then adds what the
 knowledge base and the product grammar know and wins where they overlap (see
 README, "Rules and model together"). Without the rules, the pipeline measures
 the model alone. The trained relation scorer comes from a pipeline it was trained
@@ -23,6 +24,7 @@ PARAGRAPH_BREAKS = ["\n", "\n\n", "\n\n\n", "\n\n\n\n"]
 
 
 RELATION_SCORER = "technews_relation_scorer"
+NAME_FEATURES = "technews_name_features"
 
 
 def set_knowledge(nlp: Language) -> None:
@@ -48,6 +50,9 @@ def assemble(
     if ner is not None:
         config["components"]["ner"] = {"source": str(ner)}
         pipeline.insert(0, "ner")
+        if NAME_FEATURES in spacy.util.load_config(Path(ner) / "config.cfg")["nlp"]["pipeline"]:
+            config["components"][NAME_FEATURES] = {"source": str(ner)}  # what the NER reads
+            pipeline.insert(0, NAME_FEATURES)
     if not rules:
         pipeline.remove("technews_entities")
         del config["components"]["technews_entities"]
