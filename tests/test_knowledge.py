@@ -101,3 +101,12 @@ def test_a_lexicon_saved_before_the_first_names_existed_still_loads(tmp_path):
     lexicon = load_lexicon(tmp_path)
     assert lexicon.first_names == frozenset() and "first_names.txt" not in lexicon.files
     assert {"Sabine", "Tim"} <= load_lexicon().first_names
+
+
+def test_nlp_initialize_gives_a_rule_component_the_package_data():
+    """spaCy validates ``initialize``'s settings against the component's signature, which
+    must name real types (technews_name_features is trained this way)."""
+    nlp = spacy.blank("de", config={"nlp": {"tokenizer": {"@tokenizers": "technews.tokenizer.v1"}}})
+    nlp.add_pipe("technews_model_numbers")
+    nlp.initialize()
+    assert [token.text for token in nlp("Das iPhone 15.")] == ["Das", "iPhone", "15", "."]

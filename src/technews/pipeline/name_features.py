@@ -70,8 +70,8 @@ class NameFeatures(RuleComponent):
             bit = int(doc.vocab.strings[match_id])
             for i in range(start, end):
                 features[i] |= bit
-        for bit, words in self.words.items():
-            for i, token in enumerate(doc):
+        for i, token in enumerate(doc):
+            for bit, words in self.words.items():
                 if token.text in words:
                     features[i] |= bit
         return features
