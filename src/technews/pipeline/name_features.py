@@ -98,7 +98,9 @@ def build_name_feature_embed(
         rows=rows,
         include_static_vectors=False,
     )
-    names = chain(name_feature_ids(), with_array(Embed(feature_width, FEATURE_VALUES)))
+    names: Model[list[Doc], list[Floats2d]] = chain(
+        name_feature_ids(), with_array(Embed(feature_width, FEATURE_VALUES))
+    )
     mix = Maxout(width, width + feature_width, nP=3, normalize=True, dropout=0.0)
     return chain(concatenate(words, names), with_array(mix))
 
