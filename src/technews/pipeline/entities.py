@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans, registry
 
-from technews.kb import KnowledgeBase
 from technews.lexicon import GermanWords
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
+from technews.pipeline.name_table import name_table
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
 
@@ -103,7 +102,8 @@ class EntityRecognizer(RuleComponent):
         self.priority = priority
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
-        """Take the names and word lists and build the matchers from them."""
+        """Take the names and word lists and build the name tables from them."""
+        knowledge = knowledge.with_name_tokens(self.nlp.tokenizer)
         super().set_knowledge(knowledge)
         kb = self.kb = knowledge.kb
         lexicon = knowledge.lexicon
@@ -117,14 +117,17 @@ class EntityRecognizer(RuleComponent):
         usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
         usable_products = {p.name for p in kb.products.values() if not p.ambiguous}
         makers = kb.makers()
-        nlp = self.nlp
-        self.matchers = {
-            "org": _phrase_matcher(nlp, _matched_forms(kb.org_surface_forms(), usable_orgs), kb),
-            "product": _phrase_matcher(nlp, _matched_forms(kb.product_surface_forms(), usable_products), kb),
-            "place": _phrase_matcher(nlp, kb.place_surface_forms(), kb),
-            "person": _phrase_matcher(nlp, kb.person_surface_forms(), kb),
-            "line": _phrase_matcher(nlp, ((line, line) for line in kb.product_lines), kb),
-            "brand": _phrase_matcher(nlp, ((name, name) for name in makers & usable_orgs), kb),
+        tokens = knowledge.name_tokens or {}  # set just above
+        self.tables = {
+            table: name_table(forms, tokens, kb.non_entities)
+            for table, forms in {
+                "org": _matched_forms(kb.org_surface_forms(), usable_orgs),
+                "product": _matched_forms(kb.product_surface_forms(), usable_products),
+                "place": kb.place_surface_forms(),
+                "person": kb.person_surface_forms(),
+                "line": ((line, line) for line in kb.product_lines),
+                "brand": ((name, name) for name in makers & usable_orgs),
+            }.items()
         }
 
     def __call__(self, doc: Doc) -> Doc:
@@ -194,8 +197,7 @@ class EntityRecognizer(RuleComponent):
 
     def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
         products = self.kb.products
-        for match_id, start, end in self.matchers[table](doc):
-            canonical = doc.vocab.strings[match_id]
+        for canonical, start, end in self.tables[table](doc):
             also_org = table == "product" and products[canonical].also_org
             if table == "product" and end < len(doc) and doc[end].text in self.words.service_words:
                 canonical, end, also_org = f"{canonical} {doc[end].text}", end + 1, False  # `iTunes Radio`
@@ -205,10 +207,10 @@ class EntityRecognizer(RuleComponent):
         lines = self.kb.product_lines
         name_starts = [
             NameStart(start, end, lines[key].maker, lines[key].standalone, is_brand=False)
-            for key, start, end in _named_matches(doc, self.matchers["line"])
+            for key, start, end in self.tables["line"](doc)
         ] + [
             NameStart(start, end, key, standalone=False, is_brand=True)
-            for key, start, end in _named_matches(doc, self.matchers["brand"])
+            for key, start, end in self.tables["brand"](doc)
         ]
         for product in find_products(doc, name_starts, self.words):
             yield Candidate(product.start, product.end, "PRODUCT", product.canonical, "grammar")
@@ -436,23 +438,6 @@ def _compound_start(doc: Doc, i: int) -> int:
             break
         start -= 2
     return start
-
-
-def _phrase_matcher(nlp: Language, forms: Iterable[tuple[str, str]], kb: KnowledgeBase) -> PhraseMatcher:
-    """A case-sensitive matcher whose match ids are the canonical names."""
-    by_canonical: dict[str, set[str]] = {}
-    for form, canonical in forms:
-        if form and form not in kb.non_entities:
-            by_canonical.setdefault(canonical, set()).add(form)
-    matcher = PhraseMatcher(nlp.vocab)
-    for canonical, surface in by_canonical.items():
-        matcher.add(canonical, [nlp.make_doc(form) for form in sorted(surface)])
-    return matcher
-
-
-def _named_matches(doc: Doc, matcher: PhraseMatcher) -> Iterator[tuple[str, int, int]]:
-    for match_id, start, end in matcher(doc):
-        yield doc.vocab.strings[match_id], start, end
 
 
 def _is_name_adjective(token: Token, german: GermanWords) -> bool:

@@ -8,32 +8,39 @@ No ``from __future__ import annotations`` here: spaCy validates ``initialize``'s
 against its signature with pydantic, which needs the types themselves, not their names.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.tokenizer import Tokenizer
 from spacy.util import ensure_path
 
 from technews.errors import NotInitializedError
 from technews.kb import KnowledgeBase, knowledge_base_from_texts, load_knowledge_base
 from technews.lexicon import Lexicon, load_lexicon
+from technews.pipeline.name_table import NameTokens, split_names
 from technews.triggers import TriggerLexicon, load_trigger_lexicon, trigger_lexicon_from_data
 
 KB_FOLDER = "knowledge_base"
 LEXICON_FOLDER = "lexicon"
 TRIGGERS_FILE = "triggers.json"
+NAME_TOKENS_FILE = "name_tokens.json"
 
 
 @dataclass(frozen=True)
 class Knowledge:
     """The knowledge base, lexicon and trigger lexicon of one component, as one value that
-    reads and writes itself (a folder on disk, msgpack in bytes)."""
+    reads and writes itself (a folder on disk, msgpack in bytes). ``name_tokens``: how the
+    pipeline's tokenizer splits the names it does not split at spaces alone (see
+    ``technews.pipeline.name_table``), saved so that loading needs no tokenizer."""
 
     kb: KnowledgeBase
     lexicon: Lexicon
     triggers: TriggerLexicon
+    name_tokens: NameTokens | None = None
 
     @classmethod
     def of(
@@ -49,14 +56,39 @@ class Knowledge:
             load_trigger_lexicon() if triggers is None else triggers,
         )
 
+    def with_name_tokens(self, tokenizer: Tokenizer) -> "Knowledge":
+        """This knowledge with the tokens of its names, split by ``tokenizer`` where not
+        yet known."""
+        if self.name_tokens is not None:
+            return self
+        return replace(self, name_tokens=split_names(tokenizer, self.name_forms()))
+
+    def name_forms(self) -> Iterator[str]:
+        """Every name the knowledge base matches: surface forms, product lines, makers."""
+        kb = self.kb
+        forms = chain(
+            kb.org_surface_forms(),
+            kb.product_surface_forms(),
+            kb.place_surface_forms(),
+            kb.person_surface_forms(),
+        )
+        return chain((form for form, _canonical in forms), kb.product_lines, kb.organizations)
+
     def to_disk(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.kb.to_disk(path / KB_FOLDER)
         self.lexicon.to_disk(path / LEXICON_FOLDER)
         self.triggers.to_disk(path / TRIGGERS_FILE)
+        if self.name_tokens is not None:
+            srsly.write_json(path / NAME_TOKENS_FILE, self.name_tokens)
 
     def to_bytes(self) -> bytes:
-        files = {"kb": self.kb.to_texts(), "lexicon": self.lexicon.files, "triggers": self.triggers.data}
+        files = {
+            "kb": self.kb.to_texts(),
+            "lexicon": self.lexicon.files,
+            "triggers": self.triggers.data,
+            "name_tokens": self.name_tokens,
+        }
         return srsly.msgpack_dumps(files)
 
     @classmethod
@@ -66,15 +98,22 @@ class Knowledge:
             knowledge_base_from_texts(files["kb"]),
             Lexicon(files["lexicon"]),
             trigger_lexicon_from_data(files["triggers"]),
+            _name_tokens(files.get("name_tokens")),
         )
 
     @classmethod
     def from_disk(cls, path: Path) -> "Knowledge":
+        tokens_file = path / NAME_TOKENS_FILE
         return cls(
             load_knowledge_base(path / KB_FOLDER),
             load_lexicon(path / LEXICON_FOLDER),
             load_trigger_lexicon(path / TRIGGERS_FILE),
+            _name_tokens(srsly.read_json(tokens_file) if tokens_file.is_file() else None),
         )
+
+
+def _name_tokens(data: dict[str, list[str]] | None) -> NameTokens | None:
+    return None if data is None else {form: tuple(tokens) for form, tokens in data.items()}
 
 
 def require(knowledge: Knowledge | None, component: str) -> Knowledge:

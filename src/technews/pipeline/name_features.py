@@ -11,10 +11,7 @@ context decides is the point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.ml.models import MultiHashEmbed
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -22,6 +19,7 @@ from thinc.api import Embed, Maxout, Model, chain, concatenate, with_array
 from thinc.types import Floats2d, Ints1d
 
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
+from technews.pipeline.name_table import name_table
 
 # One bit per source; a token's feature is their sum (0 to 63).
 ORG, PRODUCT, PLACE, PERSON, FIRST_NAME, EVERYDAY_NOUN = (1 << i for i in range(6))
@@ -44,6 +42,7 @@ class NameFeatures(RuleComponent):
         self.name = name
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
+        knowledge = knowledge.with_name_tokens(self.nlp.tokenizer)
         super().set_knowledge(knowledge)
         kb, lexicon = knowledge.kb, knowledge.lexicon
         products = [*kb.product_surface_forms(), *((line, line) for line in kb.product_lines)]
@@ -53,10 +52,8 @@ class NameFeatures(RuleComponent):
             (PLACE, kb.place_surface_forms()),
             (PERSON, kb.person_surface_forms()),
         ]
-        self.matcher = PhraseMatcher(self.nlp.vocab)
-        for bit, forms in tables:
-            patterns = [self.nlp.make_doc(form) for form in _names(forms, kb.non_entities)]
-            self.matcher.add(str(bit), patterns)
+        forms = ((form, str(bit)) for bit, table in tables for form, _canonical in table)
+        self.names = name_table(forms, knowledge.name_tokens or {}, kb.non_entities)  # tokens set above
         self.words = {FIRST_NAME: lexicon.first_names, EVERYDAY_NOUN: lexicon.common_nouns}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -66,8 +63,8 @@ class NameFeatures(RuleComponent):
 
     def features(self, doc: Doc) -> list[int]:
         features = [0] * len(doc)
-        for match_id, start, end in self.matcher(doc):
-            bit = int(doc.vocab.strings[match_id])
+        for key, start, end in self.names(doc):
+            bit = int(key)
             for i in range(start, end):
                 features[i] |= bit
         for i, token in enumerate(doc):
@@ -75,14 +72,6 @@ class NameFeatures(RuleComponent):
                 if token.text in words:
                     features[i] |= bit
         return features
-
-
-def _names(forms: Iterable[tuple[str, str]], non_entities: frozenset[str]) -> Iterator[str]:
-    seen: set[str] = set()
-    for form, _canonical in forms:
-        if form and form not in non_entities and form not in seen:
-            seen.add(form)
-            yield form
 
 
 @registry.architectures("technews.NameFeatureEmbed.v1")
