@@ -23,12 +23,12 @@ class NameTable:
     overlapping ones included, as ``(key, start, end)`` in token offsets."""
 
     def __init__(self, names: Iterable[tuple[tuple[str, ...], str]]) -> None:
-        self.keys: dict[tuple[str, ...], list[str]] = {}
-        lengths: dict[str, set[int]] = {}
+        keys: dict[tuple[str, ...], dict[str, None]] = {}  # a dict as an ordered set
         for tokens, key in names:
-            keys = self.keys.setdefault(tokens, [])
-            if key not in keys:
-                keys.append(key)
+            keys.setdefault(tokens, {})[key] = None
+        self.keys = {tokens: list(names) for tokens, names in keys.items()}
+        lengths: dict[str, set[int]] = {}
+        for tokens in keys:
             lengths.setdefault(tokens[0], set()).add(len(tokens))
         # By first token, so that a position costs one look-up where no name starts.
         self.lengths = {first: sorted(values) for first, values in lengths.items()}
