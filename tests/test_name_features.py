@@ -7,7 +7,7 @@ import pickle
 import spacy
 from spacy.tokens import Doc
 
-from technews.pipeline.name_features import ORG, PLACE, PRODUCT, build_name_feature_embed
+from technews.pipeline.name_features import EVERYDAY_NOUN, ORG, PLACE, PRODUCT, build_name_feature_embed
 from tests.conftest import tiny_pipeline
 
 
@@ -23,6 +23,13 @@ def test_tokens_of_known_names_carry_their_tables():
     assert features["WhatsApp"] & PRODUCT and not features["WhatsApp"] & ORG
     assert features["Wien"] & PLACE
     assert features["posten"] == 0 and features["aus"] == 0
+
+
+def test_inflected_everyday_nouns_are_marked_and_names_that_are_no_nouns_are_not():
+    nlp = tiny_pipeline("technews_name_features")
+    features = features_by_token(nlp("Das dritte Hilfspaket und die Förderungen erwähnt Xiaomi."))
+    assert features["Hilfspaket"] & EVERYDAY_NOUN and features["Förderungen"] & EVERYDAY_NOUN
+    assert not features["Xiaomi"] & EVERYDAY_NOUN
 
 
 def test_the_features_survive_pickling_and_bytes():

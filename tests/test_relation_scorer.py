@@ -10,6 +10,8 @@ from tests.conftest import article_relations as relations
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCORER = "technews_relation_scorer"
+# An invented maker and product, so that only the sentence can tell.
+NEW_PRODUCT = "Der Hersteller Brennwald stellt das Norda X3 Pro vor. Es kostet 499 Euro."
 
 
 def test_a_maker_named_through_a_pronoun(nlp):
@@ -19,20 +21,19 @@ def test_a_maker_named_through_a_pronoun(nlp):
 
 
 def test_the_model_adds_a_maker_the_rules_miss(nlp):
-    # No trigger, no maker in the knowledge base: the model reads `stellt den Q6 vor`.
-    text = "Der Autobauer Audi stellt den Q6 vor. Die Batterien kommen aus China."
+    # No trigger, neither name in the knowledge base: the model reads `stellt das ... vor`.
+    relation = ("Norda X3 Pro", "made_by", "Brennwald", "current")
     with nlp.select_pipes(disable=["technews_relation_scorer"]):
-        assert ("Q6", "made_by", "Audi", "current") not in relations(nlp, text)
-    assert ("Q6", "made_by", "Audi", "current") in relations(nlp, text)
-    added = [r for r in nlp(text)._.relations if r.rule == "model"]
-    assert added and all(r.score >= 0.98 for r in added)  # the config's threshold
+        assert relation not in relations(nlp, NEW_PRODUCT)
+    assert relation in relations(nlp, NEW_PRODUCT)
+    added = [r for r in nlp(NEW_PRODUCT)._.relations if r.rule == "model"]
+    assert added and all(r.score >= nlp.get_pipe(SCORER).cfg["threshold"] for r in added)
 
 
 def test_the_config_sets_the_threshold_of_a_saved_pipeline():
     strict = spacy.load(technews.default_model_path(), config={"components": {SCORER: {"threshold": 1.0}}})
     assert strict.get_pipe(SCORER).cfg["threshold"] == 1.0
-    text = "Der Autobauer Audi stellt den Q6 vor. Die Batterien kommen aus China."
-    assert not [r for r in strict(text)._.relations if r.rule == "model"]
+    assert not [r for r in strict(NEW_PRODUCT)._.relations if r.rule == "model"]
 
 
 def test_a_partner_named_by_a_description_in_another_sentence(nlp):

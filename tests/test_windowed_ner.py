@@ -21,7 +21,9 @@ def ner(nlp, monkeypatch):
 
 def entities(nlp, ner, texts: list[str], max_tokens: int) -> list[list[tuple]]:
     ner.max_tokens = max_tokens
-    docs = ner.pipe(nlp.make_doc(text) for text in texts)
+    # The NER reads what technews_name_features, the component before it, sets.
+    features = nlp.get_pipe("technews_name_features")
+    docs = ner.pipe(features(nlp.make_doc(text)) for text in texts)
     return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 

@@ -23,7 +23,7 @@ LEXICON_FILES = (
     "common_nouns.txt",
 )
 # Read where present: a pipeline saved before a list existed behaves as it did.
-OPTIONAL_LEXICON_FILES = ("first_names.txt",)
+OPTIONAL_LEXICON_FILES = ("first_names.txt", "everyday_nouns.txt")
 
 
 def lexicon_path(name: str) -> Path:
@@ -84,6 +84,12 @@ class Lexicon:
     def first_names(self) -> frozenset[str]:
         """Frequent first names that are no everyday words, see scripts/build_first_names.py."""
         return _listed_words(self.files.get("first_names.txt", ""))
+
+    @cached_property
+    def everyday_nouns(self) -> frozenset[str]:
+        """German nouns frequent in text, every inflected form (`Hilfspakets`), see
+        scripts/build_everyday_nouns.py; a feature of the NER, not a filter."""
+        return _listed_words(self.files.get("everyday_nouns.txt", ""))
 
     @cached_property
     def product_grammar_words(self) -> ProductGrammarWords:

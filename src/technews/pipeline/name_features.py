@@ -54,7 +54,10 @@ class NameFeatures(RuleComponent):
         ]
         forms = ((form, str(bit)) for bit, table in tables for form, _canonical in table)
         self.names = name_table(forms, knowledge.name_tokens or {}, kb.non_entities)  # tokens set above
-        self.words = {FIRST_NAME: lexicon.first_names, EVERYDAY_NOUN: lexicon.common_nouns}
+        self.words = {
+            FIRST_NAME: lexicon.first_names,
+            EVERYDAY_NOUN: lexicon.common_nouns | lexicon.everyday_nouns,
+        }
 
     def __call__(self, doc: Doc) -> Doc:
         require(self.knowledge, self.name)
