@@ -74,3 +74,9 @@ def _holds_name(surface: str, name: str) -> bool:
     """`Disney+`, `Apple Watch` and `Super Nintendo` hold a brand's name as a word of their
     own, `Applemusic` and `ZDFmediathek` do not."""
     return surface != name and re.search(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", surface) is not None
+
+
+def test_the_held_out_set_shares_no_article_with_the_development_set():
+    dev = {a["id"] for a in read_jsonl(DEV / "gnad_dev.jsonl")}
+    held_out = {a["id"] for a in read_jsonl(DEV / "gnad_heldout.jsonl")}
+    assert len(held_out) == 60 and not dev & held_out
