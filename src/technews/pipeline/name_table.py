@@ -26,7 +26,7 @@ class NameTable:
         keys: dict[tuple[str, ...], dict[str, None]] = {}  # a dict as an ordered set
         for tokens, key in names:
             keys.setdefault(tokens, {})[key] = None
-        self.keys = {tokens: list(names) for tokens, names in keys.items()}
+        self.keys = {tokens: list(ordered) for tokens, ordered in keys.items()}
         lengths: dict[str, set[int]] = {}
         for tokens in keys:
             lengths.setdefault(tokens[0], set()).add(len(tokens))
