@@ -80,3 +80,24 @@ def test_the_held_out_set_shares_no_article_with_the_development_set():
     dev = {a["id"] for a in read_jsonl(DEV / "gnad_dev.jsonl")}
     held_out = {a["id"] for a in read_jsonl(DEV / "gnad_heldout.jsonl")}
     assert len(held_out) == 60 and not dev & held_out
+
+
+# The derStandard news are licensed for measuring only: no training text may repeat them.
+SHARED_WORDS = 10
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + SHARED_WORDS]) for i in range(len(words) - SHARED_WORDS + 1)}
+
+
+def test_no_training_text_repeats_a_passage_of_the_news():
+    news = set().union(*(_word_runs(a["text"]) for path in NEWS.glob("*.jsonl") for a in read_jsonl(path)))
+    corpora = [
+        *ROOT.glob("corpus/authored/*.jsonl"),
+        *ROOT.glob("corpus/relations/*.jsonl"),
+        *ROOT.glob("corpus/pending/*.jsonl"),
+    ]
+    for path in corpora:
+        for item in read_jsonl(path):
+            assert not _word_runs(item["text"]) & news, (path.name, item["id"])
