@@ -34,3 +34,27 @@ def test_ordinary_sentences_are_kept_as_they_are(nlp):
         ["Xiaomi"],
         ["Leica", "Huawei"],
     ]
+
+
+def test_the_index_is_built_once_per_doc_and_shared_by_the_relation_components(monkeypatch):
+    import technews.pipeline.doc_index as doc_index
+
+    nlp = tiny_pipeline(
+        "technews_entities", "technews_canonical", "technews_references", "technews_relations"
+    )
+    walks = []
+    original = doc_index._pieces
+    monkeypatch.setattr(doc_index, "_pieces", lambda sent: walks.append(sent) or original(sent))
+    doc = nlp("Xiaomi stellt das Mi 11 vor. Leica liefert die Kamera, sagt Huawei.")
+    assert len(walks) == 2  # each sentence walked once, by technews_references
+    assert doc.user_data[doc_index.STORED_KEY]["sentences"] == [(s.start, s.end) for s in doc.sents]
+    DocIndex.of(doc)
+    assert len(walks) == 2
+
+
+def test_a_stored_index_is_rebuilt_when_the_entities_change(nlp):
+    doc = nlp("Xiaomi stellt das Mi 11 vor. Leica liefert die Kamera, sagt Huawei.")
+    assert [e.text for e in DocIndex.of(doc).entities] == ["Xiaomi", "Leica", "Huawei"]
+    doc.ents = [e for e in doc.ents if e.text != "Leica"]
+    index = DocIndex.of(doc)
+    assert [[e.text for e in ents] for ents in index.entities_by_sentence] == [["Xiaomi"], ["Huawei"]]

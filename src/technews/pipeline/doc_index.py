@@ -6,10 +6,11 @@ articles. A sentence longer than ``MAX_SENTENCE_TOKENS`` (text without full stop
 counts as several, so that the work per sentence of the relation components (pairs,
 triggers, cues, references) stays bounded however the text is punctuated.
 
-Each component that reads it builds its own: on 108 derStandard articles one build takes
-0.2% of the pipeline's time. Keeping one on the ``Doc`` would save no measurable time and
-cost a cache kept in step with ``doc.ents``, outside ``doc.user_data`` (which spaCy
-serialises) and ``doc.user_hooks`` (which it refuses to pickle).
+The first component that reads it (``technews_references``) builds it; it is kept in
+``doc.user_data`` as plain token offsets, so docs still serialise, and the later readers
+rebuild the spans from those offsets instead of walking the doc again. A stored index is
+used only while ``doc.ents`` is what it was built from; sentence boundaries are not
+expected to change after the sentencizer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
+
+STORED_KEY = "technews.doc_index"
 
 # Real news sentences are shorter: at most 96 tokens in 4,848 sentences of derStandard.
 MAX_SENTENCE_TOKENS = 150
@@ -32,12 +35,25 @@ class DocIndex:
 
     @classmethod
     def of(cls, doc: Doc) -> DocIndex:
-        parsed = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-        sentences = [piece for sent in parsed for piece in _pieces(sent)]
-        sentence_of = [0] * len(doc)
+        """The index stored on ``doc`` if it still matches its entities, else a new one, stored."""
+        entities = list(doc.ents)
+        stored = doc.user_data.get(STORED_KEY)
+        if stored is not None and list(stored["entities"]) == [_offsets(e) for e in entities]:
+            sentences = [doc[start:end] for start, end in stored["sentences"]]
+        else:
+            parsed = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+            sentences = [piece for sent in parsed for piece in _pieces(sent)]
+            doc.user_data[STORED_KEY] = {
+                "sentences": [(s.start, s.end) for s in sentences],
+                "entities": [_offsets(e) for e in entities],
+            }
+        return cls._build(sentences, entities, len(doc))
+
+    @classmethod
+    def _build(cls, sentences: list[Span], entities: list[Span], n_tokens: int) -> DocIndex:
+        sentence_of = [0] * n_tokens
         for number, sent in enumerate(sentences):
             sentence_of[sent.start : sent.end] = [number] * len(sent)
-        entities = list(doc.ents)
         by_sentence: list[list[Span]] = [[] for _ in sentences]
         for ent in entities:
             by_sentence[sentence_of[ent.start]].append(ent)
@@ -51,6 +67,10 @@ class DocIndex:
             if ent.start <= token_index < ent.end:
                 return ent
         return None
+
+
+def _offsets(ent: Span) -> tuple[int, int, str]:
+    return ent.start, ent.end, ent.label_
 
 
 def _pieces(sent: Span) -> list[Span]:
