@@ -36,8 +36,9 @@ def test_every_rule_component_of_the_shipped_model_holds_its_knowledge(nlp):
     model = technews.default_model_path()
     for name in RULE_COMPONENTS:
         assert (model / name / KB_FOLDER / "organizations.jsonl.gz").is_file(), name
-    # The five copies are one knowledge base in memory.
+    # The copies are one knowledge base in memory, and its names one table.
     assert len({id(nlp.get_pipe(name).knowledge.kb) for name in RULE_COMPONENTS}) == 1
+    assert nlp.get_pipe("technews_entities").names is nlp.get_pipe("technews_name_features").names
 
 
 def test_a_copied_model_ignores_changes_to_the_installed_package_data(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ German defaults keep such compounds whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from spacy.lang.char_classes import ALPHA
@@ -60,14 +60,30 @@ class TechnewsTokenizer(Tokenizer):
     pipeline's `tokenizer` file holds the patterns it was saved with."""
 
     def set_technews_rules(self, defaults: Any) -> None:  # a Language.Defaults class
-        self.prefix_search = compile_prefix_regex([PUNCTUATION_RUN, *defaults.prefixes]).search
-        self.infix_finditer = compile_infix_regex([*defaults.infixes, COMPOUND_HYPHEN]).finditer
-        self.suffix_search = _SuffixSearch([*defaults.suffixes, TRUNCATION_HYPHEN]).search
+        # Each setter re-tokenizes the special cases: set them with no special cases, once.
+        rules: dict[str, Any] = self.rules  # type: ignore[has-type]  # spaCy gives it no type
+        self.rules = {}
+        self.prefix_search = _prefix_search(defaults)
+        self.infix_finditer = _infix_finditer(defaults)
+        self.suffix_search = _suffix_search(defaults)
+        self.rules = rules
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> TechnewsTokenizer:
         super().from_bytes(bytes_data, exclude=exclude)
         self.set_technews_rules(get_lang_class(self.vocab.lang).Defaults)
         return self
+
+
+def _prefix_search(defaults: Any) -> Callable[[str], re.Match[str] | None]:
+    return compile_prefix_regex([PUNCTUATION_RUN, *defaults.prefixes]).search
+
+
+def _infix_finditer(defaults: Any) -> Callable[[str], Iterator[re.Match[str]]]:
+    return compile_infix_regex([*defaults.infixes, COMPOUND_HYPHEN]).finditer
+
+
+def _suffix_search(defaults: Any) -> Callable[[str], re.Match[str] | None]:
+    return _SuffixSearch([*defaults.suffixes, TRUNCATION_HYPHEN]).search
 
 
 @registry.tokenizers("technews.tokenizer.v1")
@@ -76,13 +92,14 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
 
     def tokenizer_factory(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
-        tokenizer = TechnewsTokenizer(
+        return TechnewsTokenizer(
             nlp.vocab,
             rules=defaults.tokenizer_exceptions,
+            prefix_search=_prefix_search(defaults),
+            suffix_search=_suffix_search(defaults),
+            infix_finditer=_infix_finditer(defaults),
             token_match=defaults.token_match,
             url_match=defaults.url_match,
         )
-        tokenizer.set_technews_rules(defaults)
-        return tokenizer
 
     return tokenizer_factory

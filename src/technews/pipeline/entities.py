@@ -18,7 +18,6 @@ from spacy.util import filter_spans, registry
 
 from technews.lexicon import GermanWords
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
-from technews.pipeline.name_table import name_table
 from technews.pipeline.product_grammar import NameStart, find_products, joined_text
 from technews.pipeline.roles import compound_head, is_currency_compound, used_as_product
 
@@ -31,6 +30,7 @@ SOURCE_PRIORITY = (
 
 # Sources that only say a name follows a cue word, not where it ends.
 CUE_SOURCES = frozenset({"person_cue", "org_cue", "product_cue"})
+NAME_TABLES = ("org", "product", "place", "person", "line", "brand")  # see Knowledge.names
 
 # Endings of German abstract nouns, never of a name read after a cue.
 
@@ -105,7 +105,7 @@ class EntityRecognizer(RuleComponent):
         """Take the names and word lists and build the name tables from them."""
         knowledge = knowledge.with_name_tokens(self.nlp.tokenizer)
         super().set_knowledge(knowledge)
-        kb = self.kb = knowledge.kb
+        self.kb = knowledge.kb
         lexicon = knowledge.lexicon
         # `Bildschirmhersteller` describes as `Hersteller` does.
         self.description_endings = tuple(head.lower() for head in lexicon.description_heads)
@@ -114,21 +114,7 @@ class EntityRecognizer(RuleComponent):
         self.common_nouns = lexicon.common_nouns
         self.first_names = lexicon.first_names
         self.german = lexicon.german
-        usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
-        usable_products = {p.name for p in kb.products.values() if not p.ambiguous}
-        makers = kb.makers()
-        tokens = knowledge.name_tokens or {}  # set just above
-        self.tables = {
-            table: name_table(forms, tokens, kb.non_entities)
-            for table, forms in {
-                "org": _matched_forms(kb.org_surface_forms(), usable_orgs),
-                "product": _matched_forms(kb.product_surface_forms(), usable_products),
-                "place": kb.place_surface_forms(),
-                "person": kb.person_surface_forms(),
-                "line": ((line, line) for line in kb.product_lines),
-                "brand": ((name, name) for name in makers & usable_orgs),
-            }.items()
-        }
+        self.names = knowledge.names
 
     def __call__(self, doc: Doc) -> Doc:
         require(self.knowledge, self.name)
@@ -137,12 +123,13 @@ class EntityRecognizer(RuleComponent):
 
     def match(self, doc: Doc) -> list[Candidate]:
         """All candidates, overlapping and unfiltered."""
+        names = self._known_names(doc)
         candidates = [
-            *self._listed(doc, "org", "ORG"),
-            *self._listed(doc, "product", "PRODUCT"),
-            *self._listed(doc, "place", "LOC"),
-            *self._listed(doc, "person", "PER"),
-            *self._grammar_products(doc),
+            *self._listed(doc, names["org"], "org", "ORG"),
+            *self._listed(doc, names["product"], "product", "PRODUCT"),
+            *self._listed(doc, names["place"], "place", "LOC"),
+            *self._listed(doc, names["person"], "person", "PER"),
+            *self._grammar_products(doc, names["line"], names["brand"]),
             *self._cued_people(doc),
             *self._cued_organizations(doc),
             *self._cued_products(doc),
@@ -195,23 +182,32 @@ class EntityRecognizer(RuleComponent):
             # No canonical name here: technews_canonical looks it up.
             yield Candidate(ent.start, ent.end, ent.label_, ent.kb_id_, "model")
 
-    def _listed(self, doc: Doc, table: str, label: str) -> Iterator[Candidate]:
+    def _known_names(self, doc: Doc) -> dict[str, list[tuple[str, int, int]]]:
+        """The knowledge base's names in the doc that the rules match, by table."""
+        found: dict[str, list[tuple[str, int, int]]] = {t: [] for t in NAME_TABLES}
+        for (table, canonical, rule_matched), start, end in self.names(doc):
+            if rule_matched:
+                found[table].append((canonical, start, end))
+        return found
+
+    def _listed(
+        self, doc: Doc, names: list[tuple[str, int, int]], table: str, label: str
+    ) -> Iterator[Candidate]:
         products = self.kb.products
-        for canonical, start, end in self.tables[table](doc):
+        for canonical, start, end in names:
             also_org = table == "product" and products[canonical].also_org
             if table == "product" and end < len(doc) and doc[end].text in self.words.service_words:
                 canonical, end, also_org = f"{canonical} {doc[end].text}", end + 1, False  # `iTunes Radio`
             yield Candidate(start, end, label, canonical, table, also_org)
 
-    def _grammar_products(self, doc: Doc) -> Iterator[Candidate]:
+    def _grammar_products(
+        self, doc: Doc, lines_found: list[tuple[str, int, int]], brands_found: list[tuple[str, int, int]]
+    ) -> Iterator[Candidate]:
         lines = self.kb.product_lines
         name_starts = [
             NameStart(start, end, lines[key].maker, lines[key].standalone, is_brand=False)
-            for key, start, end in self.tables["line"](doc)
-        ] + [
-            NameStart(start, end, key, standalone=False, is_brand=True)
-            for key, start, end in self.tables["brand"](doc)
-        ]
+            for key, start, end in lines_found
+        ] + [NameStart(start, end, key, standalone=False, is_brand=True) for key, start, end in brands_found]
         for product in find_products(doc, name_starts, self.words):
             yield Candidate(product.start, product.end, "PRODUCT", product.canonical, "grammar")
 
@@ -392,24 +388,6 @@ def _model_label(doc: Doc, start: int, end: int) -> str | None:
     if end < len(doc) and doc[end].ent_iob_ == "I":
         return None
     return tokens[0].ent_type_
-
-
-def _matched_forms(forms: Iterable[tuple[str, str]], usable: set[str]) -> Iterator[tuple[str, str]]:
-    """The written forms (form, canonical) of organizations or products that are matched
-    wherever they occur: all forms of a name in ``usable`` (no everyday word); of an
-    ambiguous one, the distinctive forms, its own name only when it has more than letters
-    and spaces (`A1`, `20 Minuten`, `VW Golf`, but not `Die Post`, `Das Magazin`, `Golf`,
-    which stand in their everyday sense); the trained NER may still read them in context."""
-    for form, canonical in forms:
-        own_name_is_words = form == canonical and form.replace(" ", "").isalpha()
-        if canonical in usable or (_distinctive(form) and not own_name_is_words):
-            yield form, canonical
-
-
-def _distinctive(form: str) -> bool:
-    """A written form that is no everyday word even where the bare name is one
-    (`ver.di` for Verdi, `Die Grünen`, `X Corp`): it has more than letters."""
-    return not form.isalpha()
 
 
 def _after_indefinite(doc: Doc, start: int, german: GermanWords) -> bool:

@@ -8,11 +8,16 @@ No ``from __future__ import annotations`` here: spaCy validates ``initialize``'s
 against its signature with pydantic, which needs the types themselves, not their names.
 """
 
+import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any
+from weakref import WeakValueDictionary
 
 import srsly
 from spacy.tokenizer import Tokenizer
@@ -21,7 +26,7 @@ from spacy.util import ensure_path
 from technews.errors import NotInitializedError
 from technews.kb import KnowledgeBase, knowledge_base_from_texts, load_knowledge_base
 from technews.lexicon import Lexicon, load_lexicon
-from technews.pipeline.name_table import NameTokens, split_names
+from technews.pipeline.name_table import NameTable, NameTokens, name_table, split_names
 from technews.triggers import TriggerLexicon, load_trigger_lexicon, trigger_lexicon_from_data
 
 KB_FOLDER = "knowledge_base"
@@ -29,13 +34,20 @@ LEXICON_FOLDER = "lexicon"
 TRIGGERS_FILE = "triggers.json"
 NAME_TOKENS_FILE = "name_tokens.json"
 
+# A name's key in ``Knowledge.names``: its table (org, product, place, person, line, brand),
+# canonical name, and whether the rules match it wherever it occurs (see ``_rule_matched``).
+NameKey = tuple[str, str, bool]
+
 
 @dataclass(frozen=True)
 class Knowledge:
     """The knowledge base, lexicon and trigger lexicon of one component, as one value that
     reads and writes itself (a folder on disk, msgpack in bytes). ``name_tokens``: how the
     pipeline's tokenizer splits the names it does not split at spaces alone (see
-    ``technews.pipeline.name_table``), saved so that loading needs no tokenizer."""
+    ``technews.pipeline.name_table``), saved so that loading needs no tokenizer.
+
+    The components of a loaded pipeline share one value (``from_disk`` and ``from_bytes``
+    return the same object for the same files), so its name table is built once."""
 
     kb: KnowledgeBase
     lexicon: Lexicon
@@ -74,6 +86,29 @@ class Knowledge:
         )
         return chain((form for form, _canonical in forms), kb.product_lines, kb.organizations)
 
+    @cached_property
+    def names(self) -> NameTable[NameKey]:
+        """Every name of the knowledge base in one table, so that a component finds all
+        of them in one pass over a doc. Call ``with_name_tokens`` first."""
+        kb = self.kb
+        usable_orgs = {o.name for o in kb.organizations.values() if not o.ambiguous}
+        usable_products = {p.name for p in kb.products.values() if not p.ambiguous}
+        tables = {
+            "org": _rule_matched(kb.org_surface_forms(), usable_orgs),
+            "product": _rule_matched(kb.product_surface_forms(), usable_products),
+            "place": ((form, canonical, True) for form, canonical in kb.place_surface_forms()),
+            "person": ((form, canonical, True) for form, canonical in kb.person_surface_forms()),
+            "line": ((line, line, True) for line in kb.product_lines),
+            "brand": ((name, name, name in usable_orgs) for name in kb.makers()),
+        }
+        forms = (
+            (form, (table, canonical, matched))
+            for table, entries in tables.items()
+            for form, canonical, matched in entries
+        )
+        with _no_garbage_collection():
+            return name_table(forms, self.name_tokens or {}, kb.non_entities)
+
     def to_disk(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.kb.to_disk(path / KB_FOLDER)
@@ -93,23 +128,70 @@ class Knowledge:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Knowledge":
+        digest = hashlib.sha256(data).hexdigest()
+        if (shared := _SHARED.get(digest)) is not None:
+            return shared
         files = srsly.msgpack_loads(data)
-        return cls(
-            knowledge_base_from_texts(files["kb"]),
-            Lexicon(files["lexicon"]),
-            trigger_lexicon_from_data(files["triggers"]),
-            _name_tokens(files.get("name_tokens")),
-        )
+        with _no_garbage_collection():
+            knowledge = _SHARED[digest] = cls(
+                knowledge_base_from_texts(files["kb"]),
+                Lexicon(files["lexicon"]),
+                trigger_lexicon_from_data(files["triggers"]),
+                _name_tokens(files.get("name_tokens")),
+            )
+        return knowledge
 
     @classmethod
     def from_disk(cls, path: Path) -> "Knowledge":
+        digest = _folder_digest(path)
+        if (shared := _SHARED.get(digest)) is not None:
+            return shared
         tokens_file = path / NAME_TOKENS_FILE
-        return cls(
-            load_knowledge_base(path / KB_FOLDER),
-            load_lexicon(path / LEXICON_FOLDER),
-            load_trigger_lexicon(path / TRIGGERS_FILE),
-            _name_tokens(srsly.read_json(tokens_file) if tokens_file.is_file() else None),
-        )
+        with _no_garbage_collection():
+            knowledge = _SHARED[digest] = cls(
+                load_knowledge_base(path / KB_FOLDER),
+                load_lexicon(path / LEXICON_FOLDER),
+                load_trigger_lexicon(path / TRIGGERS_FILE),
+                _name_tokens(srsly.read_json(tokens_file) if tokens_file.is_file() else None),
+            )
+        return knowledge
+
+
+# Knowledge read from disk or bytes, by the digest of what was read, while a component holds it.
+_SHARED: "WeakValueDictionary[str, Knowledge]" = WeakValueDictionary()
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Building 100,000 entries triggers the cyclic collector over and over, though they
+    form no cycles: without it, loading takes a third of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _folder_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode("utf-8"))
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _rule_matched(forms: Iterable[tuple[str, str]], usable: set[str]) -> Iterator[tuple[str, str, bool]]:
+    """The written forms (form, canonical) of organizations or products, each with whether
+    the rules match it wherever it occurs: all forms of a name in ``usable`` (no everyday
+    word); of an ambiguous one, the distinctive forms (more than letters: `ver.di`,
+    `Die Grünen`, `X Corp`), its own name only when it has more than letters and spaces
+    (`A1`, `20 Minuten`, `VW Golf`, but not `Die Post`, `Das Magazin`, `Golf`, which stand
+    in their everyday sense). The trained NER may still read the others in context."""
+    for form, canonical in forms:
+        own_name_is_words = form == canonical and form.replace(" ", "").isalpha()
+        yield form, canonical, canonical in usable or (not form.isalpha() and not own_name_is_words)
 
 
 def _name_tokens(data: dict[str, list[str]] | None) -> NameTokens | None:

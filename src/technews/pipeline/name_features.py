@@ -19,11 +19,12 @@ from thinc.api import Embed, Maxout, Model, chain, concatenate, with_array
 from thinc.types import Floats2d, Ints1d
 
 from technews.pipeline.knowledge import Knowledge, RuleComponent, require
-from technews.pipeline.name_table import name_table
 
 # One bit per source; a token's feature is their sum (0 to 63).
 ORG, PRODUCT, PLACE, PERSON, FIRST_NAME, EVERYDAY_NOUN = (1 << i for i in range(6))
 FEATURE_VALUES = 1 << 6
+# The tables of ``Knowledge.names`` by bit; a brand is a maker's name, its ORG bit set anyway.
+TABLE_BITS = {"org": ORG, "product": PRODUCT, "line": PRODUCT, "place": PLACE, "person": PERSON}
 
 
 @Language.factory("technews_name_features", assigns=["doc._.name_features"])
@@ -44,16 +45,8 @@ class NameFeatures(RuleComponent):
     def set_knowledge(self, knowledge: Knowledge) -> None:
         knowledge = knowledge.with_name_tokens(self.nlp.tokenizer)
         super().set_knowledge(knowledge)
-        kb, lexicon = knowledge.kb, knowledge.lexicon
-        products = [*kb.product_surface_forms(), *((line, line) for line in kb.product_lines)]
-        tables = [
-            (ORG, kb.org_surface_forms()),
-            (PRODUCT, products),
-            (PLACE, kb.place_surface_forms()),
-            (PERSON, kb.person_surface_forms()),
-        ]
-        forms = ((form, str(bit)) for bit, table in tables for form, _canonical in table)
-        self.names = name_table(forms, knowledge.name_tokens or {}, kb.non_entities)  # tokens set above
+        lexicon = knowledge.lexicon
+        self.names = knowledge.names  # ambiguous names included: the NER reads their context
         self.words = {
             FIRST_NAME: lexicon.first_names,
             EVERYDAY_NOUN: lexicon.common_nouns | lexicon.everyday_nouns,
@@ -66,8 +59,8 @@ class NameFeatures(RuleComponent):
 
     def features(self, doc: Doc) -> list[int]:
         features = [0] * len(doc)
-        for key, start, end in self.names(doc):
-            bit = int(key)
+        for (table, _canonical, _rule_matched), start, end in self.names(doc):
+            bit = TABLE_BITS.get(table, 0)
             for i in range(start, end):
                 features[i] |= bit
         for i, token in enumerate(doc):

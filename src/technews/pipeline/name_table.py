@@ -10,30 +10,45 @@ tokenizer. Matching is exact and case-sensitive, like PhraseMatcher on ORTH.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import Generic, TypeVar
 
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 NameTokens = Mapping[str, tuple[str, ...]]
+Key = TypeVar("Key", bound=Hashable)
 
 
-class NameTable:
-    """Names with their keys (a canonical name, a feature bit): every occurrence in a doc,
-    overlapping ones included, as ``(key, start, end)`` in token offsets."""
+class NameTable(Generic[Key]):
+    """Names with their keys (say, a table and a canonical name): every occurrence in a
+    doc, overlapping ones included, as ``(key, start, end)`` in token offsets."""
 
-    def __init__(self, names: Iterable[tuple[tuple[str, ...], str]]) -> None:
-        keys: dict[tuple[str, ...], dict[str, None]] = {}  # a dict as an ordered set
+    def __init__(self, names: Iterable[tuple[tuple[str, ...], Key]]) -> None:
+        # Plain loops over lists: this runs over 100,000 names at every load.
+        keys: dict[tuple[str, ...], list[Key]] = {}
         for tokens, key in names:
-            keys.setdefault(tokens, {})[key] = None
-        self.keys = {tokens: list(ordered) for tokens, ordered in keys.items()}
-        lengths: dict[str, set[int]] = {}
+            bucket = keys.get(tokens)
+            if bucket is None:
+                keys[tokens] = [key]
+            elif key not in bucket:
+                bucket.append(key)
+        self.keys = keys
+        # Name lengths by first token, ascending, so that a position costs one look-up
+        # where no name starts.
+        lengths: dict[str, list[int]] = {}
         for tokens in keys:
-            lengths.setdefault(tokens[0], set()).add(len(tokens))
-        # By first token, so that a position costs one look-up where no name starts.
-        self.lengths = {first: sorted(values) for first, values in lengths.items()}
+            seen = lengths.get(tokens[0])
+            if seen is None:
+                lengths[tokens[0]] = [len(tokens)]
+            elif len(tokens) not in seen:
+                seen.append(len(tokens))
+        for seen in lengths.values():
+            if len(seen) > 1:
+                seen.sort()
+        self.lengths = lengths
 
-    def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+    def __call__(self, doc: Doc) -> list[tuple[Key, int, int]]:
         words = [token.text for token in doc]
         found = []
         for start, word in enumerate(words):
@@ -47,11 +62,13 @@ class NameTable:
 
 
 def name_table(
-    forms: Iterable[tuple[str, str]], name_tokens: NameTokens, excluded: frozenset[str]
-) -> NameTable:
+    forms: Iterable[tuple[str, Key]], name_tokens: NameTokens, excluded: frozenset[str]
+) -> NameTable[Key]:
     """The table of ``(form, key)`` pairs, without empty and excluded forms."""
     return NameTable(
-        (tokens_of(form, name_tokens), key) for form, key in forms if form.strip() and form not in excluded
+        (name_tokens.get(form) or tuple(form.split(" ")), key)
+        for form, key in forms
+        if form.strip() and form not in excluded
     )
 
 
