@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from technews.training.corpus import germeval_spans, read_germeval, read_smartdata, read_span_decisions
+from technews.training.corpus import (
+    germeval_spans,
+    read_germeval,
+    read_smartdata,
+    read_smartdata_products,
+    read_span_decisions,
+)
 from technews.training.train import blank_pipeline, to_doc
 from tests.conftest import FIXTURES
 
@@ -86,3 +92,24 @@ def test_swapped_names_keep_offsets_genitives_and_consistency():
         ("Tim Cook", "PER"),
         ("Zorblatt", "ORG"),
     ]
+
+
+def test_smartdata_products_replace_the_spans_they_overlap():
+    first, _ = read_smartdata(DATA / "smartdata.json.gz", lambda word: word == "Gruppe")
+    start = first.text.index("Brussels Airlines")
+    # As if annotators had read the airline as a product here: SmartData's ORG gives way.
+    products = {"smartdata:0": [(start, start + len("Brussels"))]}
+    first, second = read_smartdata(DATA / "smartdata.json.gz", lambda word: word == "Gruppe", products)
+    assert spans(first) == [("Lufthansa", "ORG"), ("Brussels", "PRODUCT"), ("Brüssel", "LOC")]
+    assert spans(second) == [("Carsten Spohr", "PER")]
+
+
+def test_smartdata_products_are_checked_against_the_text(tmp_path):
+    texts = {"train:3": "Maserati zeigt den Levante in Genf."}
+    entity = {"start": 19, "end": 26, "text": "Levante", "label": "PRODUCT", "canonical": "Maserati Levante"}
+    (tmp_path / "products_chunk_1.jsonl").write_text(
+        json.dumps({"id": "train:3", "entities": [entity]}) + "\n"
+    )
+    assert read_smartdata_products(tmp_path, texts) == {"train:3": [(19, 26)]}
+    with pytest.raises(ValueError, match="no 'Levante' at 19"):
+        read_smartdata_products(tmp_path, {"train:3": "Maserati zeigt den Ghibli in Genf."})

@@ -167,6 +167,9 @@ def train(
     germeval_decisions: Annotated[
         Path, typer.Option(help="Annotators' labels of GermEval's OTH spans.")
     ] = Path("corpus/germeval2014"),
+    smartdata_products: Annotated[
+        Path, typer.Option(help="Annotators' PRODUCT spans in SmartData's documents.")
+    ] = Path("corpus/smartdata"),
     config: Annotated[Path, typer.Option(help="The NER's training config.")] = Path("configs/ner.cfg"),
     workdir: Annotated[Path, typer.Option(help="Corpus and checkpoints.")] = Path("training"),
     out: Annotated[Path, typer.Option(help="Where to write the pipeline.")] = Path("models/technews-de"),
@@ -176,7 +179,14 @@ def train(
     assemble the shipped pipeline."""
     from technews.training.train import build_corpus, train_ner
 
-    corpus = build_corpus(data, authored, workdir / "corpus", seed, germeval_decisions=germeval_decisions)
+    corpus = build_corpus(
+        data,
+        authored,
+        workdir / "corpus",
+        seed,
+        germeval_decisions=germeval_decisions,
+        smartdata_products=smartdata_products,
+    )
     for label, counts in corpus.items():
         console.print(f"{label}: {dict(counts)}")
     best = train_ner(config, workdir / "corpus", workdir / "ner", seed)

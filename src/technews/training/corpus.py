@@ -8,7 +8,9 @@ whose label is unknown (``missing``), which the NER is not trained on.
   name before the hyphen (`Apple-Fans` -> `Apple`) and drops fused compounds (rule 4).
 - SmartData v1: companies and organizations -> ORG, persons -> PER, locations
   and cities -> LOC; streets, stops and routes are missing; nominal mentions
-  (`Gruppe`) are missing, not names.
+  (`Gruppe`) are missing, not names. SmartData labels no products: annotators' PRODUCT
+  spans (``corpus/smartdata``, by document id ``train:N``) are added, replacing the spans
+  they overlap (`VW` in `VW Golf`, `Facebook` used as a platform).
 - The authored corpus (``corpus/authored``): all four labels, in the gold format.
 """
 
@@ -30,6 +32,7 @@ SMARTDATA_LABELS = {
     "location-city": "LOC",
 }
 SMARTDATA_MISSING = {"location-street", "location-stop", "location-route", "org-position"}
+SMARTDATA_FILES = ("train", "test")  # {name}.json.gz; document ids are `{name}:{number}`
 GERMEVAL_LABELS = {"PER", "LOC", "ORG"}
 DECIDED_LABELS = ("PRODUCT", "ORG", "PER", "LOC", None)  # None: no entity
 
@@ -157,10 +160,56 @@ def smartdata_documents(path: Path) -> Iterator[dict]:
         yield document
 
 
-def read_smartdata(path: Path, is_common_noun: Callable[[str], bool]) -> Iterator[Annotated]:
-    """Documents of a SmartData v1 file with their entities."""
-    for document in smartdata_documents(path):
-        yield _smartdata_document(document, is_common_noun)
+def read_smartdata(
+    path: Path,
+    is_common_noun: Callable[[str], bool],
+    products: Mapping[str, list[tuple[int, int]]] | None = None,
+) -> Iterator[Annotated]:
+    """Documents of a SmartData v1 file with their entities, and the products annotated for
+    them (``read_smartdata_products``) where given."""
+    for number, document in enumerate(smartdata_documents(path)):
+        annotated = _smartdata_document(document, is_common_noun)
+        spans = (products or {}).get(f"{path.name.split('.')[0]}:{number}")
+        yield with_products(annotated, spans) if spans else annotated
+
+
+def smartdata_texts(folder: Path) -> dict[str, str]:
+    """Every SmartData document's text by id."""
+    return {
+        f"{name}:{number}": document["text"]["string"]
+        for name in SMARTDATA_FILES
+        for number, document in enumerate(smartdata_documents(folder / f"{name}.json.gz"))
+    }
+
+
+def read_smartdata_products(folder: Path, texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """The PRODUCT spans of ``corpus/smartdata/*.jsonl`` by document id, each checked
+    against the document's text."""
+    products: dict[str, list[tuple[int, int]]] = {}
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            text = texts[record["id"]]
+            for entity in record["entities"]:
+                start, end = entity["start"], entity["end"]
+                if text[start:end] != entity["text"]:
+                    raise ValueError(f"{path.name}: {record['id']} has no {entity['text']!r} at {start}")
+                products.setdefault(record["id"], []).append((start, end))
+    return products
+
+
+def with_products(annotated: Annotated, products: list[tuple[int, int]]) -> Annotated:
+    """The text with the given PRODUCT spans, which replace the spans they overlap."""
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < p_end and p_start < end for p_start, p_end in products)
+
+    entities = [e for e in annotated.entities if not overlaps(e[0], e[1])]
+    missing = [m for m in annotated.missing if not overlaps(*m)]
+    entities += [(start, end, "PRODUCT") for start, end in products]
+    return replace(annotated, entities=sorted(entities), missing=missing)
 
 
 def _smartdata_document(document: dict, is_common_noun: Callable[[str], bool]) -> Annotated:
