@@ -3,6 +3,8 @@
 import csv
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -232,3 +234,30 @@ def test_parquet_output_holds_the_same_records(tmp_path, baseline):
 def test_progress_display_can_be_forced(tmp_path):
     result = batch(ARTICLES, "-o", tmp_path / "out.jsonl", "--progress")
     assert result.exit_code == 0 and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_a_reader_closing_standard_output_early_ends_the_batch_quietly(tmp_path):
+    # `technews batch dump -o - | head -1`: enough records that they outgrow the pipe.
+    articles = tmp_path / "many.jsonl"
+    text = "Samsung zeigt das Galaxy S24 in Berlin. Apple hat Beats übernommen. " * 20
+    lines = (json.dumps({"id": f"a{i}", "text": text}) for i in range(300))
+    articles.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "technews.cli", "batch", str(articles), "-o", "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert batch.stdout is not None and batch.stderr is not None
+    first = batch.stdout.readline()
+    batch.stdout.close()
+    stderr = batch.stderr.read().decode()
+    assert batch.wait(timeout=120) == 0
+    assert json.loads(first)["id"] == "a0"
+    assert "Broken pipe" not in stderr and "cannot write" not in stderr
+
+
+def test_version_is_the_package_version():
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"technews {technews.__version__}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -39,6 +40,30 @@ Engine = Literal["local", "dask"]
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Pipeline folder (default: the shipped one).")
 ]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"technews {technews.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Organizations, products, people, places and brand relations in German tech news."""
+
+
+def _stdout_closed() -> typer.Exit:
+    """A reader that closed the pipe early (`-o - | head`) has taken all it wanted: end
+    quietly, as Unix tools do. Python flushes stdout once more at exit; pointing it at
+    /dev/null keeps that flush from failing."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return typer.Exit(0)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -284,6 +309,8 @@ def batch(
         raise fail(INTERRUPTED.format(signal="Ctrl-C"), 128 + signal.SIGINT) from None
     except TechnewsError as error:
         raise fail(str(error)) from error
+    except BrokenPipeError:
+        raise _stdout_closed() from None
     except OSError as error:  # the output's disk is full, its folder gone...
         raise fail(f"cannot write {output}: {error}") from error
     print_summary(summary, output)
