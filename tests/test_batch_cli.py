@@ -261,3 +261,17 @@ def test_version_is_the_package_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"technews {technews.__version__}"
+
+
+def test_delimiter_and_encoding_options_are_checked_and_used(tmp_path):
+    dump = tmp_path / "export.txt"
+    dump.write_bytes("id|text\na1|Apple hat Beats übernommen, heißt es.\n".encode("cp1252"))
+    out = tmp_path / "out.jsonl"
+    options = ["--input-format", "csv", "--delimiter", "|", "--encoding", "cp1252"]
+    result = CliRunner().invoke(app, ["batch", str(dump), "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["id"] == "a1" and {"Apple", "Beats"} <= {e["text"] for e in record["entities"]}
+    for bad in (["--delimiter", "||"], ["--encoding", "utf-99"]):
+        result = CliRunner().invoke(app, ["batch", str(dump), "-o", str(tmp_path / "x.jsonl"), *bad])
+        assert result.exit_code == 2 and bad[0] in result.output

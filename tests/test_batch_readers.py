@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from technews.batch.readers import FieldMapping, article_from_object, read_articles
+from technews.batch.readers import FieldMapping, article_from_object, read_articles, sniffed_delimiter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 ARTICLES = FIXTURES / "articles.jsonl"
@@ -77,6 +77,32 @@ def test_csv_and_tsv_rows_are_articles(tmp_path, suffix, delimiter):
     assert articles[0].title == "Apple kauft Beats" and articles[0].fields == {"section": "Wirtschaft"}
     assert articles[1].title == ""  # an empty cell: no title
     assert articles[3].id == f"{dump}:4"
+
+
+def test_a_semicolon_csv_as_german_spreadsheets_export_it_is_read_by_its_header(tmp_path):
+    comma, semicolon = tmp_path / "comma.csv", tmp_path / "export.csv"
+    write_csv(comma, fixture_objects(), ",")
+    write_csv(semicolon, fixture_objects(), ";")
+    assert contents(read(semicolon)) == contents(read(comma))
+    assert read(semicolon)[0].fields == {"section": "Wirtschaft"}
+
+
+def test_the_delimiter_and_encoding_may_be_given(tmp_path):
+    dump = tmp_path / "export.csv"
+    # A header without the delimiter leaves nothing to detect; cp1252 is Excel's German default.
+    dump.write_bytes("text\nMüller führt Siemens, sagt man.\n".encode("cp1252"))
+    (article,) = read(dump, mapping=FieldMapping(csv_delimiter="|", encoding="cp1252"))
+    assert article.text == "Müller führt Siemens, sagt man."
+    (undecoded,) = read(dump, mapping=FieldMapping(csv_delimiter="|"))
+    assert undecoded.error is not None and undecoded.error.reason == "not_text"
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("id,text", ","), ("id;titel;text", ";"), ("id\ttext", "\t"), ('"a,b";text;x', ";"), ("text", ",")],
+)
+def test_the_delimiter_is_the_one_the_header_holds_most_outside_quotes(header, delimiter):
+    assert sniffed_delimiter(header + "\n") == delimiter
 
 
 def test_csv_fields_may_hold_line_breaks_and_long_texts(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import signal
@@ -257,6 +258,12 @@ def batch(
     text_field: Annotated[str, typer.Option(help="Input field with the article's text.")] = "text",
     title_field: Annotated[str, typer.Option(help="Input field with the title ('' for none).")] = "title",
     html: Annotated[bool, typer.Option("--html", help="Text and title fields hold HTML.")] = False,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV delimiter, one character or 'tab' (default: from the header).")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of CSV, TSV and text files (default: UTF-8).")
+    ] = None,
     keep_text: Annotated[bool, typer.Option("--keep-text", help="Add the processed text.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run's output.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
@@ -288,7 +295,9 @@ def batch(
         output=output,
         output_format=output_format,
         input_format=input_format,
-        mapping=FieldMapping(id_field, text_field, title_field or None, html),
+        mapping=FieldMapping(
+            id_field, text_field, title_field or None, html, _delimiter(delimiter), _encoding(encoding)
+        ),
         max_record_bytes=max_record_bytes,
         follow_symlinks=follow_symlinks,
         extract=ExtractOptions(max_chars, keep_text),
@@ -318,6 +327,24 @@ def batch(
         report.write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
     if summary.failed + summary.failed_before:
         raise typer.Exit(3)
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    delimiter = "\t" if value in ("tab", "\\t") else value
+    if len(delimiter) != 1:
+        raise fail(f"--delimiter must be one character or 'tab', not {value!r}", 2)
+    return delimiter
+
+
+def _encoding(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise fail(f"unknown --encoding {value!r} (try utf-8, cp1252, latin-1)", 2) from None
+    return value
 
 
 INTERRUPTED = "interrupted ({signal}): the records written so far are complete; --resume goes on"

@@ -50,16 +50,22 @@ SKIP_PIECE = 2**20  # what is read at a time of a record over the limit
 
 # Articles are long: lift the csv module's 128 KiB limit on one field.
 csv.field_size_limit(2**31 - 1)
+# What spreadsheets export as CSV: German ones separate by semicolons (the comma is the
+# decimal mark there).
+CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
 @dataclass(frozen=True)
 class FieldMapping:
-    """Which input fields hold the id, the text and the title; everything else passes through."""
+    """Which input fields hold the id, the text and the title (everything else passes
+    through), and how text inputs are decoded."""
 
     id_field: str = "id"
     text_field: str = "text"
     title_field: str | None = "title"
     html: bool = False  # text and title fields hold HTML (HTML files always do)
+    csv_delimiter: str | None = None  # of CSV files; None: read from the header line
+    encoding: str | None = None  # of CSV, TSV and text files; None: UTF-8 (with or without BOM)
 
 
 Reader = Callable[[BinaryIO, str, FieldMapping, int], Iterator[Article]]
@@ -349,6 +355,11 @@ class _CsvLines:
     def __iter__(self) -> _CsvLines:
         return self
 
+    def unread(self, line: str) -> None:
+        """Put back a first line read ahead of the rows (to choose the delimiter)."""
+        self.read += 1
+        self.again.append((self.read, line))
+
     def __next__(self) -> str:
         if self.again:
             number, line = self.again.pop()
@@ -392,13 +403,29 @@ class _CsvLines:
             quoted ^= last.count('"') % 2 == 1
 
 
-def _csv_reader(delimiter: str) -> Reader:
+def _csv_reader(delimiter: str | None) -> Reader:
+    """CSV with ``delimiter``, or (None) the one the mapping names or the header line shows."""
+
     def read(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
         # surrogateescape: a row with bytes that are not UTF-8 becomes an error record of its own.
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        yield from _read_csv_rows(_CsvLines(text, limit), delimiter, name, mapping)
+        encoding = mapping.encoding or "utf-8-sig"
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+        lines = _CsvLines(text, limit)
+        header = text.readline(limit + 1)
+        lines.unread(header)
+        chosen = delimiter or mapping.csv_delimiter or sniffed_delimiter(header)
+        yield from _read_csv_rows(lines, chosen, name, mapping)
 
     return read
+
+
+def sniffed_delimiter(header: str) -> str:
+    """The delimiter of a CSV header line: the candidate it holds most often outside
+    quotes, the comma where none is there."""
+    unquoted = "".join(header.split('"')[::2])
+    counts = {candidate: unquoted.count(candidate) for candidate in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda candidate: counts[candidate])  # ties: the first
+    return best if counts[best] else ","
 
 
 def _read_csv_rows(lines: _CsvLines, delimiter: str, name: str, mapping: FieldMapping) -> Iterator[Article]:
@@ -459,10 +486,12 @@ def _read_txt(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) ->
     if data is None:
         yield _too_large(name, name, limit)
         return
+    encoding = mapping.encoding or "utf-8-sig"
     try:
-        yield Article(id=name, text=data.decode("utf-8-sig"))
+        yield Article(id=name, text=data.decode(encoding))
     except UnicodeDecodeError as error:
-        message = f"{name} is not UTF-8 text ({error.reason} at byte {error.start})"
+        label = "UTF-8" if mapping.encoding is None else mapping.encoding
+        message = f"{name} is not {label} text ({error.reason} at byte {error.start})"
         yield Article(id=name, error=ArticleError(NOT_TEXT, message))
 
 
@@ -482,7 +511,7 @@ def _read_html(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -
 READERS: dict[str, Reader] = {
     "jsonl": _read_jsonl,
     "json": _read_json,
-    "csv": _csv_reader(","),
+    "csv": _csv_reader(None),
     "tsv": _csv_reader("\t"),
     "txt": _read_txt,
     "html": _read_html,
