@@ -453,3 +453,23 @@ def test_white_space_over_the_size_limit_is_too_large(tmp_path, name):
     dump.write_bytes(gzip.compress(b" " * 3_000_000 + b'{"id": "a", "text": "Apple."}'))
     (article,) = read(dump, max_record_bytes=100_000)
     assert article.error.reason == "too_large"
+
+
+def test_articles_wrapped_in_a_json_document_are_read_from_the_records_path(tmp_path):
+    export = tmp_path / "export.json"
+    wrapped = {"status": "ok", "data": {"total": 5, "items": fixture_objects()}}
+    export.write_text(json.dumps(wrapped, ensure_ascii=False), encoding="utf-8")
+    articles = read(export, mapping=FieldMapping(records_path="data.items"))
+    assert contents(articles) == contents(read(ARTICLES))
+    (unwrapped,) = read(export)  # without the path: one record that says where to look
+    assert unwrapped.error is not None and unwrapped.error.reason == "missing_field"
+    (wrong,) = read(export, mapping=FieldMapping(records_path="articles"))
+    assert wrong.error is not None and "no articles at --records-path 'articles'" in wrong.error.message
+
+
+def test_a_wrapped_export_cut_short_keeps_its_articles_and_ends_in_one_error(tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text('{"articles": [{"id": "a", "text": "Apple."}, {"id": "b", "te', encoding="utf-8")
+    first, broken = read(export, mapping=FieldMapping(records_path="articles"))
+    assert (first.id, first.text) == ("a", "Apple.")
+    assert broken.error is not None and broken.error.reason == "broken_line"

@@ -264,6 +264,9 @@ def batch(
     encoding: Annotated[
         str | None, typer.Option(help="Encoding of CSV, TSV and text files (default: UTF-8).")
     ] = None,
+    records_path: Annotated[
+        str | None, typer.Option(help="Where a JSON document keeps its articles ('articles', 'data.items').")
+    ] = None,
     keep_text: Annotated[bool, typer.Option("--keep-text", help="Add the processed text.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run's output.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
@@ -296,7 +299,13 @@ def batch(
         output_format=output_format,
         input_format=input_format,
         mapping=FieldMapping(
-            id_field, text_field, title_field or None, html, _delimiter(delimiter), _encoding(encoding)
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field or None,
+            html=html,
+            csv_delimiter=_delimiter(delimiter),
+            encoding=_encoding(encoding),
+            records_path=records_path or None,
         ),
         max_record_bytes=max_record_bytes,
         follow_symlinks=follow_symlinks,

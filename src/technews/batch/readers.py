@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+import ijson
 import zstandard
 
 from technews.batch.json_array import array_items
@@ -65,6 +66,8 @@ class FieldMapping:
     title_field: str | None = "title"
     html: bool = False  # text and title fields hold HTML (HTML files always do)
     csv_delimiter: str | None = None  # of CSV files; None: read from the header line
+    # Where the articles sit in a JSON document that wraps them (`articles`, `data.items`).
+    records_path: str | None = None
     encoding: str | None = None  # of CSV, TSV and text files; None: UTF-8 (with or without BOM)
 
 
@@ -299,7 +302,11 @@ def _read_jsonl(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) 
 
 
 def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
-    """A JSON array of articles, item by item, each parsed on its own; or one article object."""
+    """A JSON array of articles, item by item, each parsed on its own; the array at
+    ``mapping.records_path`` inside a document, streamed; or one article object."""
+    if mapping.records_path:
+        yield from _read_json_records(stream, name, mapping)
+        return
     first, stream = peek_first_char(stream, limit)
     if first == b"[":
         yield from _read_json_array(stream, name, mapping, limit)
@@ -313,7 +320,38 @@ def _read_json(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -
     except ValueError as error:
         yield Article(id=name, error=ArticleError(BROKEN_LINE, f"{name} is not JSON: {error}"))
         return
-    yield article_from_object(value, name, mapping)
+    article = article_from_object(value, name, mapping)
+    if article.error is not None and article.error.reason == MISSING_FIELD:
+        article.error = ArticleError(MISSING_FIELD, article.error.message + _records_hint(value))
+    yield article
+
+
+def _records_hint(value: Any) -> str:
+    """Name the fields of a JSON document that hold lists of objects: the articles of an
+    export are often wrapped (`{"status": "ok", "articles": [...]}`)."""
+    lists = [
+        key
+        for key, field in value.items()
+        if isinstance(field, list) and field and isinstance(field[0], dict)
+    ]
+    return "".join(f"; its articles may be in {key!r} (--records-path {key})" for key in lists[:1])
+
+
+def _read_json_records(stream: BinaryIO, name: str, mapping: FieldMapping) -> Iterator[Article]:
+    path = f"{mapping.records_path}.item"
+    number = 0
+    try:
+        for value in ijson.items(stream, path, use_float=True):
+            number += 1
+            yield article_from_object(value, f"{name}:{number}", mapping)
+    except ijson.JSONError as error:
+        reason = str(error).splitlines()[0]  # yajl adds an excerpt on the lines after
+        message = f"{name} is broken JSON after {number} articles: {reason}"
+        yield Article(id=f"{name}:{number + 1}", error=ArticleError(BROKEN_LINE, message))
+        return
+    if number == 0:
+        message = f"no articles at --records-path {mapping.records_path!r} in {name}"
+        yield Article(id=name, error=ArticleError(MISSING_FIELD, message))
 
 
 def _read_json_array(stream: BinaryIO, name: str, mapping: FieldMapping, limit: int) -> Iterator[Article]:
