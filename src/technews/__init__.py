@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "TechnewsError",
     "extract",
     "load",
+    "pipe",
 ]
 __version__ = "0.1.0"
 
@@ -79,6 +81,14 @@ def prepare_text(text: Any) -> str:
     if not text.strip():
         raise InvalidInputError("The text is empty or only white space")
     return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def pipe(articles: Iterable[str | dict[str, Any]], **options: Any) -> Iterator[dict[str, Any]]:
+    """Records for a stream of texts or records, lazily and in input order; ``n_process``,
+    ``batch_size``, ``model``, ``mapping``, ``options``: see ``technews.batch.stream.pipe``."""
+    from technews.batch.stream import pipe as stream_pipe
+
+    return stream_pipe(articles, **options)
 
 
 def extract(text: str, nlp: Language | None = None) -> dict[str, Any]:

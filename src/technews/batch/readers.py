@@ -239,7 +239,7 @@ class _Rewound(io.RawIOBase):
 
 
 def article_from_object(
-    value: Any, default_id: str, mapping: FieldMapping, line: int | None = None
+    value: Any, default_id: str | int, mapping: FieldMapping, line: int | None = None
 ) -> Article:
     """An article from a JSON object or CSV row; a bare JSON string is the text itself."""
     if isinstance(value, str):
