@@ -34,6 +34,33 @@ def test_extract_pretty_prints_tables():
     assert "Entities" in result.stdout and "made_by" in result.stdout
 
 
+def test_extract_reads_html_and_every_batch_format(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Huawei zeigt das Mate 40 Pro.</p></body></html>", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(page)])
+    assert result.exit_code == 0, result.output
+    assert [e["text"] for e in json.loads(result.stdout)["entities"]] == ["Huawei", "Mate 40 Pro"]
+    dump = EXAMPLES / "articles.jsonl"
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["batch", str(dump), "-o", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["extract", str(dump)])
+    assert result.exit_code == 0
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def test_extract_of_a_dump_with_a_bad_article_prints_its_error_record_and_exits_3(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text('{"id": "a", "text": "Apple kauft Beats."}\n{"id": "b", "text": ""}\n', encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(dump)])
+    assert result.exit_code == 3
+    assert [json.loads(line).get("error", {}).get("reason") for line in result.stdout.splitlines()] == [
+        None,
+        "empty_text",
+    ]
+
+
 def test_missing_file_is_a_message_not_a_traceback():
     result = runner.invoke(app, ["extract", "no/such/file.txt"])
     assert result.exit_code == 2

@@ -19,10 +19,11 @@ from rich.markup import escape
 from rich.table import Table
 
 import technews
-from technews.batch.extraction import MAX_CHARS, ExtractOptions
+from technews.batch.extraction import MAX_CHARS, ExtractOptions, extract_articles
 from technews.batch.job import BATCH_SIZE, BatchOptions, run_batch
 from technews.batch.job import Summary as BatchSummary
-from technews.batch.readers import MAX_RECORD_BYTES, FieldMapping
+from technews.batch.paths import format_from_name
+from technews.batch.readers import MAX_RECORD_BYTES, FieldMapping, read_articles
 from technews.batch.stats import collect_stats
 from technews.errors import TechnewsError
 from technews.scoring import LABELS, RELATIONS, attach_texts, read_jsonl, score
@@ -87,21 +88,35 @@ def read_text(source: str) -> str:
 
 @app.command()
 def extract(
-    source: Annotated[str, typer.Argument(help="A UTF-8 text file with one article, or - for stdin.")],
+    source: Annotated[str, typer.Argument(help="An article file (text, HTML, or any batch format), or -.")],
     pretty: Annotated[bool, typer.Option("--pretty", help="Readable tables instead of JSON.")] = False,
+    input_format: Annotated[InputFormat | None, typer.Option(help="Read the input as this.")] = None,
     model: ModelOption = None,
 ) -> None:
-    """Print the entities and relations of one article as JSON."""
-    text = read_text(source)
-    try:
-        nlp = technews.load(model) if model else None
-        result = technews.extract(text, nlp=nlp)
-    except TechnewsError as error:
-        raise fail(str(error)) from error
-    if pretty:
-        print_tables(result)
+    """Print the entities and relations of one article as JSON (a text file or standard
+    input); of each article, one record per line, for the formats `technews batch` reads."""
+    kind = input_format or (None if source == "-" else format_from_name(source))
+    if kind in (None, "txt"):
+        text = read_text(source)
+        try:
+            nlp = technews.load(model) if model else None
+            results = [technews.extract(text, nlp=nlp)]
+        except TechnewsError as error:
+            raise fail(str(error)) from error
     else:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        if source != "-" and not Path(source).is_file():
+            raise fail(f"no such file: {source}", 2)
+        articles = list(read_articles([source], input_format=kind))
+        results = [one.record for one in extract_articles(technews.load(model), articles)]
+    for result in results:
+        if pretty and "error" in result:
+            errors.print(f"{result['id']}: {result['error']['message']}", highlight=False)
+        elif pretty:
+            print_tables(result)
+        else:
+            typer.echo(json.dumps(result, ensure_ascii=False, indent=2 if len(results) == 1 else None))
+    if any("error" in result for result in results):
+        raise typer.Exit(3)
 
 
 @app.command()
