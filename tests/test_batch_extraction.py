@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 import technews
-from technews.batch.extraction import ExtractOptions, extract_articles, split_text
+from technews.batch.extraction import ExtractOptions, extract_articles, processed_text, split_text
 from technews.batch.html import html_to_text
 from technews.batch.readers import read_articles
 from technews.batch.records import Article
@@ -77,11 +77,51 @@ def test_a_title_alone_is_processed(nlp):
 def test_html_records_carry_the_text_their_offsets_index(nlp):
     articles = list(read_articles([str(FIXTURES / "html")]))
     for article, record in zip(articles, records(nlp, articles), strict=True):
-        text = html_to_text(article.text)
+        text = processed_text(article)
         assert record["text"] == text and "<" not in text
         expected = technews.extract(text, nlp)
         assert (record["entities"], record["relations"]) == (expected["entities"], expected["relations"])
     assert any(e["text"] == "Mate 40 Pro" for e in records(nlp, articles[:1])[0]["entities"])
+
+
+CLUTTERED_PAGE = """<!DOCTYPE html><html lang="de"><head><title>Apple kauft Beats | Techseite</title></head>
+<body><div class="consent">Wir und unsere Partner wie Google und Facebook verwenden Cookies.
+<button>Alle akzeptieren</button></div>
+<nav><a href="/">Start</a> <a href="/web">Web</a> <a href="/t/samsung">Samsung</a>
+<a href="/t/xbox">Xbox</a></nav>
+<main><article><h1>Apple kauft Beats</h1>
+<p>Apple hat den Kopfhörerhersteller Beats für drei Milliarden Dollar übernommen, bestätigte Tim Cook
+am Mittwoch in Cupertino. Beats soll als eigene Marke bestehen bleiben.</p>
+<p>Die Übernahme ist die größte in der Firmengeschichte; Analysten erwarten neue Kopfhörer noch im Herbst.</p>
+</article></main>
+<aside><h3>Meistgelesen</h3><ul><li><a href="/a">Microsoft zeigt Windows 12</a></li>
+<li><a href="/b">Tesla ruft das Model 3 zurück</a></li></ul></aside>
+<footer>© 2026 Techseite GmbH · Impressum · Datenschutz · Kontakt</footer></body></html>"""
+
+
+def test_a_saved_web_page_yields_its_article_and_none_of_the_clutter_around_it(nlp):
+    (record,) = records(nlp, [Article(id="page", text=CLUTTERED_PAGE, html=True)])
+    names = {e["text"] for e in record["entities"]}
+    assert {"Apple", "Beats", "Tim Cook", "Cupertino"} <= names
+    assert not names & {
+        "Google",
+        "Facebook",
+        "Samsung",
+        "Xbox",
+        "Microsoft",
+        "Windows 12",
+        "Tesla",
+        "Model 3",
+    }
+    assert {(r["head"], r["relation"], r["tail"]) for r in record["relations"]} == {
+        ("Beats", "owned_by", "Apple")
+    }
+    assert record["text"].startswith("Apple kauft Beats\n\n")
+
+
+def test_a_page_with_only_a_headline_keeps_it():
+    page = "<html><head><title>Huawei zeigt das Mate 40 Pro</title></head><body></body></html>"
+    assert processed_text(Article(id="p", text=page, html=True)) == "Huawei zeigt das Mate 40 Pro"
 
 
 def test_html_drops_scripts_and_separates_blocks():

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import technews
-from technews.batch.html import html_to_text
+from technews.batch.html import html_to_text, is_whole_page, page_text
 from technews.batch.records import (
     EMPTY_TEXT,
     NOT_TEXT,
@@ -65,9 +65,14 @@ class Findings(NamedTuple):
 
 
 def processed_text(article: Article) -> str:
-    """Title and text as the pipeline reads them: ``title + "\\n\\n" + text``, HTML as text."""
-    title = _as_text(article.title, "title", article.html, required=False)
-    text = _as_text(article.text, "text", article.html, required=True)
+    """Title and text as the pipeline reads them: ``title + "\\n\\n" + text``, HTML as text;
+    of a whole web page, its headline and main content (see ``technews.batch.html``)."""
+    if article.html and isinstance(article.text, str) and is_whole_page(article.text):
+        headline, text = page_text(article.text)
+        title = _as_text(article.title, "title", article.html, required=False) or headline
+    else:
+        title = _as_text(article.title, "title", article.html, required=False)
+        text = _as_text(article.text, "text", article.html, required=True)
     joined = TITLE_SEPARATOR.join(part for part in (title, text) if part.strip())
     try:
         return technews.prepare_text(joined)

@@ -1,4 +1,9 @@
-"""HTML to text for batch input: html-text on lxml, and a flat reader for pages nested too deep.
+"""HTML to text for batch input: a whole web page's headline and main content (trafilatura),
+HTML fragments as they are (html-text on lxml), and a flat reader for pages nested too deep.
+
+A page saved from the web holds cookie banners, navigation, "Meistgelesen" lists and
+footers besides its article: read as text, each adds names that the article never mentions.
+trafilatura finds the main content and the headline (`<title>`, `og:title`, `<h1>`).
 
 libxml2 stops building the tree at a fixed depth (2048 levels with its huge-tree option, 256
 without) and drops everything inside, so a page nested deeper would lose its text silently.
@@ -7,11 +12,15 @@ Such a page is read instead as a stream of tags and text, which knows no depth.
 
 from __future__ import annotations
 
+import logging
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import html_text
 import lxml.etree
 import lxml.html
+import trafilatura
 
 import technews
 
@@ -22,6 +31,39 @@ BLOCK_ELEMENTS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "header", "footer"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "figcaption", "hr"}
 )
+
+
+# A page without main content is no error here: html-text reads its body instead.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+WHOLE_PAGE = re.compile(r"<(html|body|head)[\s>]", re.IGNORECASE)
+TITLE_ELEMENT = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def is_whole_page(html: str) -> bool:
+    """A saved web page rather than a fragment of article HTML (a CMS body field)."""
+    return WHOLE_PAGE.search(html[:100_000]) is not None
+
+
+def page_text(html: str) -> tuple[str, str]:
+    """The headline and the main text of a whole web page; where trafilatura finds no main
+    content (a page with hardly any text, one nested too deep), the text of its body."""
+    html = technews.LONE_SURROGATE.sub("\ufffd", html)
+    document = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False
+    )
+    title = " ".join((getattr(document, "title", None) or _title_element(html)).split())
+    main = getattr(document, "text", None)
+    # trafilatura puts each paragraph on a line; a blank line between them, as elsewhere.
+    text = "\n\n".join(line for line in main.splitlines() if line.strip()) if main else html_to_text(html)
+    if text.startswith(title):
+        title = ""  # the main text opens with its headline
+    return title, text
+
+
+def _title_element(html: str) -> str:
+    """The page's <title>, for a page trafilatura reads nothing from (a headline alone)."""
+    found = TITLE_ELEMENT.search(html[:100_000])
+    return unescape(found.group(1)) if found else ""
 
 
 def html_to_text(html: str) -> str:
