@@ -283,6 +283,10 @@ def batch(
         str | None, typer.Option(help="Where a JSON document keeps its articles ('articles', 'data.items').")
     ] = None,
     keep_text: Annotated[bool, typer.Option("--keep-text", help="Add the processed text.")] = False,
+    languages: Annotated[
+        str | None,
+        typer.Option(help="Process only these languages ('de' or 'de,en'); default: all, others flagged."),
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run's output.")] = False,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
     n_process: Annotated[int, typer.Option(min=1, help="Processes (dask without scheduler: workers).")] = 1,
@@ -324,7 +328,7 @@ def batch(
         ),
         max_record_bytes=max_record_bytes,
         follow_symlinks=follow_symlinks,
-        extract=ExtractOptions(max_chars, keep_text),
+        extract=ExtractOptions(max_chars, keep_text, _languages(languages)),
         resume=resume,
         overwrite=overwrite,
         engine=engine,
@@ -351,6 +355,15 @@ def batch(
         report.write_text(json.dumps(summary.as_dict(), indent=2) + "\n", encoding="utf-8")
     if summary.failed + summary.failed_before:
         raise typer.Exit(3)
+
+
+def _languages(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    codes = frozenset(code.strip().lower() for code in value.split(",") if code.strip())
+    if not codes or not all(len(code) == 2 and code.isalpha() for code in codes):
+        raise fail(f"--languages takes ISO 639-1 codes such as 'de' or 'de,en', not {value!r}", 2)
+    return codes
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -477,6 +490,14 @@ def print_summary(summary: BatchSummary, output: str) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if summary.languages:
+        counts = ", ".join(f"{language} {count:,}" for language, count in summary.languages.most_common())
+        errors.print(
+            f"[yellow]warning:[/] {sum(summary.languages.values()):,} articles are not in German ({counts}); "
+            "technews reads German (their records say `language`; --languages de leaves them out)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def print_stats(figures: dict[str, Any]) -> None:

@@ -20,9 +20,11 @@ from spacy.tokens import Doc
 
 import technews
 from technews.batch.html import html_to_text, is_whole_page, page_text
+from technews.batch.language import GERMAN, language_of
 from technews.batch.records import (
     EMPTY_TEXT,
     NOT_TEXT,
+    OTHER_LANGUAGE,
     PROCESSING_FAILED,
     Article,
     ArticleError,
@@ -46,6 +48,8 @@ class ExtractOptions:
 
     max_chars: int = MAX_CHARS
     keep_text: bool = False  # add the processed text to every record (HTML input always has it)
+    # Process only articles in these languages (ISO 639-1); None: all, those not German flagged.
+    languages: frozenset[str] | None = None
 
 
 DEFAULT_OPTIONS = ExtractOptions()
@@ -54,6 +58,7 @@ DEFAULT_OPTIONS = ExtractOptions()
 class Extracted(NamedTuple):
     record: dict[str, Any]
     words: int  # tokens processed, for the words-per-second figure
+    language: str | None = None  # of an article found not to be German
 
 
 class Findings(NamedTuple):
@@ -136,13 +141,20 @@ def _extract_together(nlp: Language, articles: list[Article], options: ExtractOp
     outcomes: dict[int, Extracted] = {}
     texts: dict[int, str] = {}
     pieces: list[tuple[str, tuple[int, int]]] = []
+    foreign: dict[int, str] = {}  # the language of articles that are not German
     for index, article in enumerate(articles):
         try:
             if article.error is not None:
                 raise article.error
             texts[index] = processed_text(article)
+            language = language_of(texts[index])
+            if language not in (None, GERMAN):
+                foreign[index] = language
+            _check_language(language, options.languages)
         except ArticleError as error:
-            outcomes[index] = Extracted(error_record(article, error), 0)
+            texts.pop(index, None)
+            language = foreign.get(index)
+            outcomes[index] = Extracted(error_record(article, error, language), 0, language)
             continue
         pieces += [(piece, (index, offset)) for offset, piece in split_text(texts[index], options.max_chars)]
     nlp.max_length = max(nlp.max_length, options.max_chars + 1)
@@ -156,9 +168,18 @@ def _extract_together(nlp: Language, articles: list[Article], options: ExtractOp
         for index, text in texts.items():
             article = articles[index]
             kept = text if options.keep_text or article.html else None
-            record = result_record(article, _merged(parts[index]), kept)
-            outcomes[index] = Extracted(record, sum(piece.words for piece in parts[index]))
+            language = foreign.get(index)
+            record = result_record(article, _merged(parts[index]), kept, language)
+            outcomes[index] = Extracted(record, sum(piece.words for piece in parts[index]), language)
     return [outcomes[index] for index in range(len(articles))]
+
+
+def _check_language(language: str | None, wanted: frozenset[str] | None) -> None:
+    """An article whose language is not asked for is an error record; one too short to
+    tell counts as German."""
+    if wanted is not None and (language or GERMAN) not in wanted:
+        message = f"the article is in {language}, not in {', '.join(sorted(wanted))} (--languages)"
+        raise ArticleError(OTHER_LANGUAGE, message)
 
 
 def _shifted(doc: Doc, offset: int) -> Findings:

@@ -52,6 +52,7 @@ class Summary:
     seconds: float = 0.0
     resumed_after: int = 0
     failed_before: int = 0
+    languages: Counter[str] = field(default_factory=Counter)  # of the articles not in German
 
     @property
     def processed(self) -> int:
@@ -63,6 +64,8 @@ class Summary:
             self.reasons[extracted.record["error"]["reason"]] += 1
         else:
             self.succeeded += 1
+        if extracted.language is not None:
+            self.languages[extracted.language] += 1
         self.words += extracted.words
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,6 +81,7 @@ class Summary:
             "words_per_second": round(self.words / seconds, 1),
             "resumed_after": self.resumed_after,
             "failed_before": self.failed_before,
+            "not_german": dict(self.languages),
         }
 
 

@@ -20,6 +20,7 @@ UNREADABLE_FILE = "unreadable_file"  # a file that cannot be opened, decompresse
 MISSING_FILE = "missing_file"  # an input path or glob that names no file
 NOT_FOLLOWED = "not_followed"  # a symbolic link in a folder or glob pointing outside it
 PROCESSING_FAILED = "processing_failed"  # the pipeline raised on this article (a bug: please report)
+OTHER_LANGUAGE = "other_language"  # not in a language --languages asks for; not processed
 
 # Output keys technews writes itself; input fields of these names are not passed through.
 RESERVED_FIELDS = frozenset({"id", "text", "entities", "relations", "error"})
@@ -59,9 +60,14 @@ class Article:
     line: int | None = None  # where in its file the article starts, for line-based inputs
 
 
-def result_record(article: Article, extracted: dict[str, Any], text: str | None = None) -> dict[str, Any]:
-    """The output of a processed article; ``text`` is the processed text, when it is kept."""
+def result_record(
+    article: Article, extracted: dict[str, Any], text: str | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """The output of a processed article; ``text`` is the processed text, when it is kept;
+    ``language`` that of an article found not to be German."""
     record = {"id": article.id, **article.fields}
+    if language is not None:
+        record["language"] = language
     if text is not None:
         record["text"] = text
     record["entities"] = extracted["entities"]
@@ -69,10 +75,13 @@ def result_record(article: Article, extracted: dict[str, Any], text: str | None 
     return record
 
 
-def error_record(article: Article, error: ArticleError) -> dict[str, Any]:
+def error_record(article: Article, error: ArticleError, language: str | None = None) -> dict[str, Any]:
     if error.line is None and article.line is not None:
         error = ArticleError(error.reason, error.message, article.line)
-    return {"id": article.id, **article.fields, "error": error.as_dict()}
+    record = {"id": article.id, **article.fields}
+    if language is not None:
+        record["language"] = language
+    return {**record, "error": error.as_dict()}
 
 
 def is_error(record: dict[str, Any]) -> bool:
