@@ -3,8 +3,8 @@
     python scripts/check_kb.py kb/curated/organizations/at_companies.jsonl [...]
 
 Each file is checked against the table its folder names: the fields and their values,
-ISO country codes, names and aliases that another entry already uses (in any curated
-file), parents and makers that no organization in the curated files names. Errors make
+ISO country codes, names and aliases that another entry already uses (in any file of
+kb/curated/ or kb/pending/), parents and makers that no organization there names. Errors make
 the exit status 1; warnings (a name that is also a common word and not flagged
 ``ambiguous``) are printed for the annotator to decide.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "kb" / "curated"
+PENDING = ROOT / "kb" / "pending"  # checked together with curated/: entries wait there for a rebuild
 
 ORG_KINDS = {
     "company", "brand", "media", "authority", "court", "party", "association",
@@ -98,7 +99,7 @@ def check(paths: list[Path]) -> int:
     owners: dict[tuple[str, str], set[str]] = defaultdict(set)  # (table, form) -> files
     org_names: set[str] = set()
     for table in FIELDS:
-        for path in sorted((CURATED / table).glob("*.jsonl")):
+        for path in sorted([*(CURATED / table).glob("*.jsonl"), *(PENDING / table).glob("*.jsonl")]):
             for line in path.read_text(encoding="utf-8").splitlines():
                 try:
                     entry = json.loads(line)
