@@ -24,6 +24,7 @@ from technews.batch.job import BATCH_SIZE, BatchOptions, run_batch
 from technews.batch.job import Summary as BatchSummary
 from technews.batch.paths import format_from_name
 from technews.batch.readers import MAX_RECORD_BYTES, FieldMapping, read_articles
+from technews.batch.records import is_error
 from technews.batch.stats import collect_stats
 from technews.errors import TechnewsError
 from technews.scoring import LABELS, RELATIONS, attach_texts, read_jsonl, score
@@ -109,13 +110,13 @@ def extract(
         articles = list(read_articles([source], input_format=kind))
         results = [one.record for one in extract_articles(technews.load(model), articles)]
     for result in results:
-        if pretty and "error" in result:
+        if pretty and is_error(result):
             errors.print(f"{result['id']}: {result['error']['message']}", highlight=False)
         elif pretty:
             print_tables(result)
         else:
             typer.echo(json.dumps(result, ensure_ascii=False, indent=2 if len(results) == 1 else None))
-    if any("error" in result for result in results):
+    if any(is_error(result) for result in results):
         raise typer.Exit(3)
 
 

@@ -65,9 +65,7 @@ def result_record(
 ) -> dict[str, Any]:
     """The output of a processed article; ``text`` is the processed text, when it is kept;
     ``language`` that of an article found not to be German."""
-    record = {"id": article.id, **article.fields}
-    if language is not None:
-        record["language"] = language
+    record = _identified(article, language)
     if text is not None:
         record["text"] = text
     record["entities"] = extracted["entities"]
@@ -78,10 +76,16 @@ def result_record(
 def error_record(article: Article, error: ArticleError, language: str | None = None) -> dict[str, Any]:
     if error.line is None and article.line is not None:
         error = ArticleError(error.reason, error.message, article.line)
+    return {**_identified(article, language), "error": error.as_dict()}
+
+
+def _identified(article: Article, language: str | None) -> dict[str, Any]:
+    """What every record starts with: the id, the fields passed through, the language of
+    an article found not to be German."""
     record = {"id": article.id, **article.fields}
     if language is not None:
         record["language"] = language
-    return {**record, "error": error.as_dict()}
+    return record
 
 
 def is_error(record: dict[str, Any]) -> bool:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from technews.batch.extraction import DEFAULT_OPTIONS, ExtractOptions
+from technews.batch.job import BATCH_SIZE
 from technews.batch.local import chunked, extract_locally
 from technews.batch.readers import FieldMapping, article_from_object
 
-BATCH_SIZE = 64
 DEFAULT_MAPPING = FieldMapping()
 
 

@@ -128,37 +128,42 @@ class Knowledge:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Knowledge":
-        digest = hashlib.sha256(data).hexdigest()
-        if (shared := _SHARED.get(digest)) is not None:
-            return shared
-        files = srsly.msgpack_loads(data)
-        with _no_garbage_collection():
-            knowledge = _SHARED[digest] = cls(
+        def read() -> Knowledge:
+            files = srsly.msgpack_loads(data)
+            return cls(
                 knowledge_base_from_texts(files["kb"]),
                 Lexicon(files["lexicon"]),
                 trigger_lexicon_from_data(files["triggers"]),
                 _name_tokens(files.get("name_tokens")),
             )
-        return knowledge
+
+        return _shared(hashlib.sha256(data).hexdigest(), read)
 
     @classmethod
     def from_disk(cls, path: Path) -> "Knowledge":
-        digest = _folder_digest(path)
-        if (shared := _SHARED.get(digest)) is not None:
-            return shared
-        tokens_file = path / NAME_TOKENS_FILE
-        with _no_garbage_collection():
-            knowledge = _SHARED[digest] = cls(
+        def read() -> Knowledge:
+            tokens_file = path / NAME_TOKENS_FILE
+            return cls(
                 load_knowledge_base(path / KB_FOLDER),
                 load_lexicon(path / LEXICON_FOLDER),
                 load_trigger_lexicon(path / TRIGGERS_FILE),
                 _name_tokens(srsly.read_json(tokens_file) if tokens_file.is_file() else None),
             )
-        return knowledge
+
+        return _shared(_folder_digest(path), read)
 
 
 # Knowledge read from disk or bytes, by the digest of what was read, while a component holds it.
 _SHARED: "WeakValueDictionary[str, Knowledge]" = WeakValueDictionary()
+
+
+def _shared(digest: str, read: Callable[[], Knowledge]) -> Knowledge:
+    """The knowledge read from files of this digest, read once while a component holds it."""
+    knowledge = _SHARED.get(digest)
+    if knowledge is None:
+        with _no_garbage_collection():
+            knowledge = _SHARED[digest] = read()
+    return knowledge
 
 
 @contextmanager
