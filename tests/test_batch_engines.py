@@ -79,3 +79,24 @@ def without_place(record: dict) -> dict:
     if "error" in record:
         record["error"] = {k: v for k, v in record["error"].items() if k != "line"}
     return record
+
+
+def test_extract_dataframe_has_the_same_columns_in_every_partition(one_process):
+    pandas = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+
+    from technews.batch import extract_dataframe
+    from technews.batch.dask_engine import DATAFRAME_COLUMNS
+
+    frame = pandas.DataFrame([dump_article(n) for n in range(120)], index=range(1000, 1120))
+    extracted = extract_dataframe(dd.from_pandas(frame, npartitions=3))
+    assert tuple(extracted.columns) == DATAFRAME_COLUMNS
+    # The middle partition holds no error record, yet has the error column (all None).
+    middle = extracted.partitions[1].compute(scheduler="synchronous")
+    assert tuple(middle.columns) == DATAFRAME_COLUMNS and middle["error"].isna().all()
+    rows = extracted.compute(scheduler="synchronous")
+    assert list(rows.index) == list(frame.index)
+    assert rows.loc[1005, "error"]["reason"] == "empty_text" and rows.loc[1005, "entities"] is None
+    for (_, row), record in zip(rows.iterrows(), one_process, strict=True):
+        assert row["entities"] == record.get("entities") and row["relations"] == record.get("relations")
+        assert (row["error"] or {}).get("reason") == record.get("error", {}).get("reason")

@@ -6,11 +6,15 @@ pair and type, with the status of the strongest evidence and its sentence.
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc
 
 from technews.relation_types import STATUS_PRECEDENCE, Relation
+
+# The JSON Schema of an output record (docs/format.md), shipped in the package.
+RECORD_SCHEMA = resources.files("technews") / "data" / "record.schema.json"
 
 
 def doc_to_record(doc: Doc) -> dict[str, Any]:

@@ -7,10 +7,11 @@ Modules: ``readers`` (formats, compression, field mapping), ``records`` (article
 result and error records), ``extraction`` (the pipeline over a batch, overlong
 articles in pieces), ``writers`` (JSON Lines, CSV, Parquet; resume), ``local``
 and ``dask_engine`` (where the pipeline runs), ``job`` (a whole run), ``stats``.
-``extract_partition`` and ``extract_bag`` (in ``dask_engine``) serve Dask users.
+``extract_partition``, ``extract_bag`` and ``extract_dataframe`` (in ``dask_engine``) serve
+Dask users.
 """
 
-from technews.batch.dask_engine import extract_bag, extract_partition
+from technews.batch.dask_engine import extract_bag, extract_dataframe, extract_partition
 from technews.batch.extraction import MAX_CHARS, ExtractOptions, extract_articles
 from technews.batch.job import BatchOptions, Summary, run_batch
 from technews.batch.readers import FieldMapping, read_articles
@@ -26,6 +27,7 @@ __all__ = [
     "Summary",
     "extract_articles",
     "extract_bag",
+    "extract_dataframe",
     "extract_partition",
     "read_articles",
     "run_batch",

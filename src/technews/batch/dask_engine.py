@@ -6,8 +6,8 @@ with several threads safe (its threads then take turns).
 
 - ``technews batch --engine dask --scheduler ADDRESS`` reads the input here, sends
   batches of articles to the cluster and writes the records in input order.
-- ``extract_bag(bag)`` and ``extract_partition(records)`` serve ``dask.bag`` and
-  ``dask.dataframe`` users (``extract_bag(ddf.to_bag(format="dict"))``).
+- ``extract_bag(bag)``, ``extract_dataframe(ddf)`` and ``extract_partition(records)``
+  serve ``dask.bag`` and ``dask.dataframe`` users.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from technews.batch.extraction import (
 from technews.batch.local import in_order
 from technews.batch.readers import FieldMapping, article_from_object
 from technews.batch.records import Article
+
+# The columns of ``extract_dataframe``, the same in every partition: Dask takes a frame's
+# columns from its meta, so a column that only some records have (`error`) must be fixed here.
+DATAFRAME_COLUMNS = ("id", "language", "text", "entities", "relations", "error")
 
 
 def extract_on_cluster(
@@ -83,3 +87,24 @@ def extract_bag(bag: Any, **options: Any) -> Any:
         for number, partition in enumerate(partitions)
     ]
     return dask.bag.from_delayed(extracted)
+
+
+def extract_dataframe(ddf: Any, **options: Any) -> Any:
+    """A ``dask.dataframe.DataFrame`` of one row per input row, with the input's index and
+    the columns ``DATAFRAME_COLUMNS`` (None where a record has no such key: ``error`` of a
+    result, ``entities`` and ``relations`` of an error). ``options`` are those of
+    ``extract_partition``; the input's other columns are left out (join on the index)."""
+    import pandas
+
+    meta = pandas.DataFrame({column: pandas.Series(dtype=object) for column in DATAFRAME_COLUMNS})
+    return ddf.map_partitions(_extract_frame, options, meta=meta)
+
+
+def _extract_frame(frame: Any, options: dict[str, Any], partition_info: dict | None = None) -> Any:
+    import pandas
+
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    number = partition_info["number"] if partition_info else 0
+    records = extract_partition(rows, partition=number, **options)
+    columns = {column: [record.get(column) for record in records] for column in DATAFRAME_COLUMNS}
+    return pandas.DataFrame(columns, index=frame.index, dtype=object)

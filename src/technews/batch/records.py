@@ -21,6 +21,8 @@ MISSING_FILE = "missing_file"  # an input path or glob that names no file
 NOT_FOLLOWED = "not_followed"  # a symbolic link in a folder or glob pointing outside it
 PROCESSING_FAILED = "processing_failed"  # the pipeline raised on this article (a bug: please report)
 OTHER_LANGUAGE = "other_language"  # not in a language --languages asks for; not processed
+REASONS = (EMPTY_TEXT, OTHER_LANGUAGE, NOT_TEXT, MISSING_FIELD, BROKEN_LINE, TOO_LARGE, UNREADABLE_FILE,
+           MISSING_FILE, NOT_FOLLOWED, PROCESSING_FAILED)  # fmt: skip
 
 # Output keys technews writes itself; input fields of these names are not passed through.
 RESERVED_FIELDS = frozenset({"id", "text", "entities", "relations", "error"})
