@@ -40,6 +40,7 @@ __all__ = [
     "extract",
     "load",
     "pipe",
+    "render",
 ]
 __version__ = "0.1.0"
 
@@ -89,6 +90,15 @@ def pipe(articles: Iterable[str | dict[str, Any]], **options: Any) -> Iterator[d
     from technews.batch.stream import pipe as stream_pipe
 
     return stream_pipe(articles, **options)
+
+
+def render(article: Any, style: str = "ent", **options: Any) -> str:
+    """HTML of a ``Doc``'s or record's entities (with canonical names) and relations, in
+    displaCy's views; ``style`` "ent" or "rel", ``text``, ``jupyter``, ``page``: see
+    ``technews.rendering.render``."""
+    from technews.rendering import render as render_html
+
+    return render_html(article, style, **options)
 
 
 def extract(text: str, nlp: Language | None = None) -> dict[str, Any]:

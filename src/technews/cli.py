@@ -40,6 +40,9 @@ errors = Console(stderr=True)
 OutputFormat = Literal["jsonl", "csv", "parquet"]
 InputFormat = Literal["jsonl", "json", "csv", "tsv", "txt", "html"]
 Engine = Literal["local", "dask"]
+IdField = Annotated[str, typer.Option(help="Input field with the article's id.")]
+TextField = Annotated[str, typer.Option(help="Input field with the article's text.")]
+TitleField = Annotated[str, typer.Option(help="Input field with the title ('' for none).")]
 ModelOption = Annotated[
     Path | None, typer.Option("--model", "-m", help="Pipeline folder (default: the shipped one).")
 ]
@@ -270,9 +273,9 @@ def batch(
     output: Annotated[str, typer.Option("--output", "-o", help="Output file; a folder for csv and parquet.")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = "jsonl",
     input_format: Annotated[InputFormat | None, typer.Option(help="Read every input as this.")] = None,
-    id_field: Annotated[str, typer.Option(help="Input field with the article's id.")] = "id",
-    text_field: Annotated[str, typer.Option(help="Input field with the article's text.")] = "text",
-    title_field: Annotated[str, typer.Option(help="Input field with the title ('' for none).")] = "title",
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
     html: Annotated[bool, typer.Option("--html", help="Text and title fields hold HTML.")] = False,
     delimiter: Annotated[
         str | None, typer.Option(help="CSV delimiter, one character or 'tab' (default: from the header).")
@@ -407,6 +410,33 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Argument(help="Batch output: JSON Lines, a CSV or Parquet folder.")],
+    page: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    inputs: Annotated[
+        list[str] | None,
+        typer.Option("--input", help="The batch's input, for the texts of records without one (repeatable)."),
+    ] = None,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    title_field: TitleField = "title",
+    top: Annotated[int, typer.Option(min=1, help="How many organizations, products, relations.")] = 30,
+    articles: Annotated[int, typer.Option(min=0, help="How many articles to show.")] = 100,
+) -> None:
+    """One self-contained HTML page about a batch output: top names, relation graph, articles."""
+    from technews.report import build_report, write_report
+
+    mapping = FieldMapping(id_field=id_field, text_field=text_field, title_field=title_field or None)
+    try:
+        write_report(build_report(output, inputs, mapping, top, articles), page)
+    except TechnewsError as error:
+        raise fail(str(error), 2 if not output.exists() else 1) from error
+    console.print(f"wrote {page}")
 
 
 @app.command()

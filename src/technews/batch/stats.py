@@ -42,7 +42,7 @@ class Stats:
         self.mentions.update(names)
         self.entity_articles.update(set(names))
         for relation in record["relations"]:
-            key = _relation_key(relation)
+            key = relation_key(relation)
             self.relation_articles[key] += 1
             self.statuses[key][relation["status"]] += 1
 
@@ -69,7 +69,7 @@ class Stats:
         ]
 
 
-def _relation_key(relation: dict[str, Any]) -> tuple[str, str, str]:
+def relation_key(relation: dict[str, Any]) -> tuple[str, str, str]:
     head, tail = relation["head"], relation["tail"]
     if relation["relation"] == "partner_of":  # symmetric: either direction is the same pair
         head, tail = sorted((head, tail))
