@@ -2,6 +2,8 @@
 products, a graph of the brand relations, the relations with their evidence sentences, and
 articles with their entities and relations highlighted.
 
+It reads the output twice: the counts (as ``technews stats``), then the evidence of the
+relations drawn and the articles shown, so that it holds no text beyond what it shows.
 The graph is laid out by networkx and drawn as inline SVG; the page is a Jinja2 template
 with its styles inline and no script, so it opens anywhere without network access. Each
 edge links to its row in the relation table (``#relation-N``), and each evidence sentence
@@ -22,7 +24,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from technews.batch.extraction import processed_text
 from technews.batch.readers import FieldMapping, read_articles
 from technews.batch.records import is_error
-from technews.batch.stats import Stats, read_output, relation_key
+from technews.batch.stats import Stats, collect_stats, read_output, relation_key
 from technews.errors import InvalidInputError, TechnewsError
 from technews.rendering import render
 
@@ -46,28 +48,32 @@ class Evidence:
 
 
 @dataclass
-class ReportData:
-    """What the page shows, gathered in one pass over the output."""
+class Shown:
+    """The articles shown and the evidence of the relations in the graph: bounded by
+    ``max_articles`` and ``EVIDENCE_PER_RELATION``, however large the output."""
 
-    stats: Stats = field(default_factory=Stats)
+    relations: set[tuple[str, str, str]]  # the relations drawn (by relation_key)
+    max_articles: int
     evidence: dict[tuple[str, str, str], list[Evidence]] = field(default_factory=dict)
     articles: list[dict[str, Any]] = field(default_factory=list)  # id, anchor, markup
     without_text: int = 0  # result records whose text was neither kept nor given
 
-    def add(self, position: int, record: dict[str, Any], text: str | None, max_articles: int) -> None:
-        self.stats.add(record)
+    def add(self, position: int, record: dict[str, Any], text: str | None) -> None:
         if is_error(record):
             return
         if text is None:
             self.without_text += 1
             return
         anchor = None
-        if len(self.articles) < max_articles and record["entities"]:
+        if len(self.articles) < self.max_articles and record["entities"]:
             anchor = f"article-{position}"
             markup = render(record, text=text, jupyter=False)
             self.articles.append({"id": str(record["id"]), "anchor": anchor, "markup": markup})
         for relation in record["relations"]:
-            kept = self.evidence.setdefault(relation_key(relation), [])
+            key = relation_key(relation)
+            if key not in self.relations:
+                continue
+            kept = self.evidence.setdefault(key, [])
             if len(kept) < EVIDENCE_PER_RELATION:
                 sentence = text[relation["evidence"]["start"] : relation["evidence"]["end"]].strip()
                 kept.append(Evidence(str(record["id"]), anchor, sentence))
@@ -80,10 +86,15 @@ def build_report(
     top: int = 30,
     max_articles: int = 100,
 ) -> str:
-    """The report's HTML. Articles are shown with their text: a record's own ``text``
-    (``technews batch --keep-text``, HTML input), else the article at the same position of
-    ``inputs``, read with ``mapping`` as the batch read it."""
-    data = ReportData()
+    """The report's HTML, in two passes over the output: the counts, then the evidence of
+    the ``top`` relations and the first ``max_articles`` articles with entities. Articles
+    are shown with their text: a record's own ``text`` (``technews batch --keep-text``,
+    HTML input), else the article at the same position of ``inputs``, read with
+    ``mapping`` as the batch read it."""
+    stats = collect_stats(output)
+    figures = stats.as_dict(top)
+    drawn = {(r["head"], r["relation"], r["tail"]) for r in figures["relations"]}
+    shown = Shown(drawn, max_articles)
     texts = _texts_of(inputs, mapping or FieldMapping()) if inputs else None
     for position, record in enumerate(read_output(output), 1):
         text = record.get("text")
@@ -95,8 +106,8 @@ def build_report(
                     f"{position} is {given_id!r}: the input does not belong to this output"
                 )
             text = text if text is not None else given_text
-        data.add(position, record, text, max_articles)
-    return _page(data, output, top)
+        shown.add(position, record, text)
+    return _page(figures, stats, shown, output)
 
 
 def _texts_of(inputs: list[str], mapping: FieldMapping) -> Iterator[tuple[Any, str | None]]:
@@ -108,21 +119,20 @@ def _texts_of(inputs: list[str], mapping: FieldMapping) -> Iterator[tuple[Any, s
         yield article.id, text
 
 
-def _page(data: ReportData, output: Path, top: int) -> str:
-    figures = data.stats.as_dict(top)
+def _page(figures: dict[str, Any], stats: Stats, shown: Shown, output: Path) -> str:
     relations = figures["relations"]
     for number, relation in enumerate(relations, 1):
         relation["anchor"] = f"relation-{number}"
-        relation["evidence"] = data.evidence.get(
+        relation["evidence"] = shown.evidence.get(
             (relation["head"], relation["relation"], relation["tail"]), []
         )
     return templates.get_template("report.html.j2").render(
         output=output.name,
         created=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         figures=figures,
-        graph=relation_graph(relations, data.stats),
-        articles=data.articles,
-        without_text=data.without_text,
+        graph=relation_graph(relations, stats),
+        articles=shown.articles,
+        without_text=shown.without_text,
         relation_colors=RELATION_COLORS,
         label_colors=LABEL_COLORS,
     )
