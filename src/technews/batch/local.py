@@ -68,8 +68,10 @@ def extract_locally(
     model: str | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
     n_process: int = 1,
+    batches_per_worker: int = 2,
 ) -> Generator[list[Extracted], None, None]:
-    """Records for each chunk of articles, in order, with ``n_process`` processes."""
+    """Records for each chunk of articles, in order, with ``n_process`` processes and at
+    most ``batches_per_worker`` chunks per process in flight (two: none waits for the next)."""
     if n_process <= 1:  # the pipeline is loaded once per process, here as in the workers
         for chunk in chunks:
             yield extract_in_process(chunk, model, options)
@@ -80,7 +82,7 @@ def extract_locally(
     finished = False
     try:
         submit = lambda chunk: pool.submit(extract_in_process, chunk, model, options)  # noqa: E731
-        yield from in_order(submit, chunks, window=2 * n_process)
+        yield from in_order(submit, chunks, window=batches_per_worker * n_process)
         finished = True
     except BrokenProcessPool as error:
         raise TechnewsError("a worker process died (out of memory?); --resume goes on") from error

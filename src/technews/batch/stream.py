@@ -28,16 +28,21 @@ def pipe(
     model: str | Path | None = None,
     mapping: FieldMapping = DEFAULT_MAPPING,
     options: ExtractOptions = DEFAULT_OPTIONS,
+    batches_per_worker: int = 1,
 ) -> Iterator[dict[str, Any]]:
     """One record per article (a text, or a record whose fields ``mapping`` names), in
     input order: the article's entities and relations, or an error record saying why it
-    could not be processed. Articles without an id get their position, from 1."""
-    if n_process < 1 or batch_size < 1:
-        raise ValueError(f"n_process and batch_size must be at least 1, not {n_process} and {batch_size}")
+    could not be processed. Articles without an id get their position, from 1. At most
+    ``batches_per_worker`` batches per worker process are in flight (bench/pipe.py: one
+    is as fast as two, since a worker's next batch follows as soon as it returns one)."""
+    if min(n_process, batch_size, batches_per_worker) < 1:
+        raise ValueError(
+            "n_process, batch_size and batches_per_worker must be at least 1, "
+            f"not {n_process}, {batch_size} and {batches_per_worker}"
+        )
     numbered = (article_from_object(value, number, mapping) for number, value in enumerate(articles, start=1))
-    results = extract_locally(
-        chunked(numbered, batch_size), str(model) if model else None, options, n_process
-    )
+    chunks = chunked(numbered, batch_size)
+    results = extract_locally(chunks, str(model) if model else None, options, n_process, batches_per_worker)
     try:
         for extracted in results:
             for one in extracted:
