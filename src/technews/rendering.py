@@ -21,6 +21,7 @@ STYLES = ("ent", "rel")
 COLORS = {"ORG": "#7aecec", "PRODUCT": "#bfeeb7", "PER": "#aa9cfc", "LOC": "#ff9561"}
 CONTEXT_WORDS = 3  # words kept on either side of a sentence's related entities in "rel"
 
+# The templates of this view and of the report (technews.report), autoescaped.
 templates = Environment(loader=PackageLoader("technews", "templates"), autoescape=select_autoescape())
 
 

@@ -19,21 +19,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
 from technews.batch.extraction import processed_text
 from technews.batch.readers import FieldMapping, read_articles
 from technews.batch.records import is_error
 from technews.batch.stats import Stats, collect_stats, read_output, relation_key
 from technews.errors import InvalidInputError, TechnewsError
-from technews.rendering import render
+from technews.rendering import render, templates
 
 RELATION_COLORS = {"made_by": "#2b8a3e", "partner_of": "#1c7ed6", "owned_by": "#e8590c"}
 LABEL_COLORS = {"ORG": "#7aecec", "PRODUCT": "#bfeeb7"}
 EVIDENCE_PER_RELATION = 3
 WIDTH, HEIGHT, MARGIN = 960, 640, 70
-
-templates = Environment(loader=PackageLoader("technews", "templates"), autoescape=select_autoescape())
 
 
 class ReportError(TechnewsError):
