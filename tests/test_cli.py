@@ -105,3 +105,13 @@ def test_evaluate_reports_a_broken_line(tmp_path):
     result = runner.invoke(app, ["evaluate", str(broken), str(broken)])
     assert result.exit_code == 1
     assert ":2:" in result.stderr
+
+
+def test_evaluate_with_gold_entities_measures_the_relations_alone():
+    gold = str(SEED / "leica_xiaomi.gold.jsonl")
+    result = runner.invoke(app, ["evaluate", "--json", "--gold-entities", gold])
+    assert result.exit_code == 0
+    scores = json.loads(result.stdout)
+    assert scores["entities_micro"]["f1"] == 1.0 and scores["relations_micro"]["f1"] == 1.0
+    refused = runner.invoke(app, ["evaluate", "--gold-entities", gold, gold])
+    assert refused.exit_code == 2 and "--gold-entities" in refused.stderr

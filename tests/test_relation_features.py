@@ -54,7 +54,10 @@ def test_features_carry_the_rules_verdict_knowledge_and_context(nlp):
     context = context_of(nlp, "Xiaomi kooperiert mit Leica. Das Xiaomi 12 und Samsung sind neu.")
     by_pair = {(c.head.name, c.tail.span.text): set(features(context, c)) for c in candidates(context, 1)}
     partners = by_pair[("Xiaomi", "Leica")]
-    assert {"org_org|rule=partner_of:trigger", "org_org|trigger_between=partner_of:symmetric"} <= partners
+    assert {
+        "org_org|rule=partner_of:trigger",
+        "org_org|trigger_at=partner_of:symmetric:between:head_first",
+    } <= partners
     assert "product_org|kb_maker" in by_pair[("Xiaomi 12", "Xiaomi")]
     assert "product_org|between=coordination" in by_pair[("Xiaomi 12", "Samsung")]
     assert "product_org|kb_other_maker" in by_pair[("Xiaomi 12", "Samsung")]
@@ -68,3 +71,21 @@ def test_candidates_grow_linearly_with_a_sentence_that_lists_hundreds_of_organiz
     assert len(context.organizations) == 400
     assert len(org_pairs) <= 2 * MAX_LATER_ORGS * len(context.organizations)
     assert {(c.head.name, c.tail.name) for c in org_pairs} >= {("Xiaomi", "Leica"), ("Apple", "Huawei")}
+
+
+def test_a_triggers_direction_is_read_together_with_the_order_of_the_pair(nlp):
+    # `A übernimmt B`: the owner comes first, so only B -> A agrees with the trigger.
+    context = context_of(nlp, "Apple übernimmt Beats.")
+    by_pair = {(c.head.name, c.tail.name): set(features(context, c)) for c in candidates(context, 1)}
+    assert "org_org|trigger_order=owned_by:owner_first:tail_first" in by_pair[("Beats", "Apple")]
+    assert "org_org|trigger_order=owned_by:owner_first:head_first" in by_pair[("Apple", "Beats")]
+
+
+def test_the_verb_at_the_end_of_the_clause_is_a_feature_by_form_and_stem(nlp):
+    # German puts the verb last in a subordinate clause and after the object in the perfect.
+    context = context_of(nlp, "Bekannt ist, dass Apple Beats gekauft hat, sagt Huawei.")
+    by_pair = {(c.head.name, c.tail.name): set(features(context, c)) for c in candidates(context, 1)}
+    beats = by_pair[("Beats", "Apple")]
+    assert {"org_org|after_pair=gekauft:tail_first", "org_org|after_pair_stem=kauft:tail_first"} <= beats
+    assert "org_org|before_pair=dass:tail_first" in beats
+    assert not any(f.startswith("org_org|after_pair=sagt") for f in beats)  # the clause ended

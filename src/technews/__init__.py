@@ -101,10 +101,18 @@ def render(article: Any, style: str = "ent", **options: Any) -> str:
     return render_html(article, style, **options)
 
 
-def extract(text: str, nlp: Language | None = None) -> dict[str, Any]:
-    """Entities and relations of one article in the file format of ANNOTATION.md."""
+def extract(
+    text: str, nlp: Language | None = None, entities: Iterable[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Entities and relations of one article in the file format of ANNOTATION.md. Given
+    ``entities`` (``start``, ``end``, ``label``, optionally ``canonical``), the pipeline
+    takes them instead of finding its own and extracts the relations between them."""
     text = prepare_text(text)
     nlp = nlp or _default_pipeline()
     # The rules run in linear time and memory, so no article is refused for its length.
     nlp.max_length = max(nlp.max_length, len(text) + 1)
+    if entities is not None:
+        from technews.given_entities import doc_with_entities
+
+        return doc_to_record(doc_with_entities(nlp, text, entities))
     return doc_to_record(nlp(text))

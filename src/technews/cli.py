@@ -135,11 +135,17 @@ def evaluate(
         typer.Option(help="Folder of JSON Lines articles (id, text) for gold files stored without text."),
     ] = Path("../shared/data/news"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    gold_entities: Annotated[
+        bool,
+        typer.Option(help="Give the pipeline the gold entities: relations measured apart from the NER."),
+    ] = False,
 ) -> None:
     """Score predictions (or the pipeline itself) against gold annotations."""
     for path in (gold, predicted):
         if path is not None and not path.is_file():
             raise fail(f"no such file: {path}", 2)
+    if gold_entities and predicted is not None:
+        raise fail("--gold-entities runs the pipeline: give no predictions with it", 2)
     try:
         gold_articles = list(read_jsonl(gold))
         if predicted is not None:
@@ -147,7 +153,11 @@ def evaluate(
         else:
             gold_articles = attach_texts(gold_articles, texts)
             nlp = technews.load(model)
-            predictions = [{"id": a.get("id"), **technews.extract(a["text"], nlp)} for a in gold_articles]
+            given = (lambda article: article["entities"]) if gold_entities else (lambda article: None)
+            predictions = [
+                {"id": a.get("id"), **technews.extract(a["text"], nlp, entities=given(a))}
+                for a in gold_articles
+            ]
         scores = score(gold_articles, predictions).as_dict()
     except TechnewsError as error:
         raise fail(str(error)) from error

@@ -51,6 +51,11 @@ class Lexicon:
         return frozenset(self.json("coordination.json")["coordinators"])
 
     @cached_property
+    def list_endings(self) -> frozenset[str]:
+        """The coordinators before a list's last member (`und`, `sowie`; not `oder`)."""
+        return frozenset(self.json("coordination.json")["list_endings"])
+
+    @cached_property
     def german(self) -> GermanWords:
         data = self.json("german.json")
         return GermanWords(

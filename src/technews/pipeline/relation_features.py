@@ -34,6 +34,8 @@ ARTICLE_ORGS = 5  # and with the article's most mentioned ones, wherever they ar
 # linear time, not quadratic.
 MAX_LATER_ORGS = 16
 MAX_BETWEEN = 10  # tokens between a pair in one sentence that are read word by word
+CLAUSE_WINDOW = 4  # tokens read before and after a pair in one sentence
+STEM_LENGTH = 5
 STATUS_CUES = ("past", "past_in_clause", "planned", "rumored", "rumored_weak", "confirmed", "negated")
 
 
@@ -57,6 +59,7 @@ class ArticleContext:
         self.doc = doc
         self.kb = kb
         self.coordinators = lexicon.coordinators
+        self.list_endings = lexicon.list_endings
         self.german = lexicon.german
         self.index = DocIndex.of(doc)
         self.organizations = _arguments(doc, self.index, "ORG")
@@ -142,17 +145,30 @@ def features(context: ArticleContext, candidate: PairCandidate) -> list[str]:
         *_knowledge_features(context, candidate),
         *_context_features(context, candidate),
     ]
+    order = "head_first" if head.start < tail.start else "tail_first"
     if distance == 0:
-        found += _between_features(context, first, second)
+        between = _between_features(context, first, second)
+        found += between + [f"{feature}:{order}" for feature in between if feature.startswith("between_")]
+        found += _clause_features(context, first, second, order)
     sentences = sorted({head_sentence, tail_sentence})
     for number in sentences:
         for hit in context.hits(number):
-            found.append(f"trigger={hit.relation}:{hit.direction}")
-            if first.end <= hit.start and hit.end <= second.start:
-                found.append(f"trigger_between={hit.relation}:{hit.direction}")
+            # The trigger's direction only says something together with the pair's order:
+            # `A übernimmt B` (owner first) is owned_by(B, A), not owned_by(A, B).
+            where = _position(hit.start, hit.end, first, second)
+            found += [
+                f"trigger={hit.relation}:{hit.direction}",
+                f"trigger_order={hit.relation}:{hit.direction}:{order}",
+                f"trigger_at={hit.relation}:{hit.direction}:{where}:{order}",
+            ]
         found += [f"cue={cue}" for cue in context.cues(number)]
     # Sorted: the same input in the same order, however Python orders its sets this run.
     return sorted(f"{candidate.kind}|{feature}" for feature in found)
+
+
+def is_rule_feature(feature: str) -> bool:
+    """Whether a feature of ``features`` is one of the rules' verdicts."""
+    return feature.partition("|")[2].startswith("rule")
 
 
 def _rule_features(context: ArticleContext, candidate: PairCandidate) -> list[str]:
@@ -228,6 +244,47 @@ def _between_features(context: ArticleContext, first: Span, second: Span) -> lis
     found += [f"between_word={token.lower_}" for token in between if not token.is_punct]
     found += [f"between_punct={token.text}" for token in between if token.is_punct]
     return found
+
+
+def _clause_features(context: ArticleContext, first: Span, second: Span, order: str) -> list[str]:
+    """The words just before and after a pair in one sentence, with the pair's order, by
+    form and by stem: German puts the verb last (`A hat B übernommen`, `A will B kaufen`),
+    and a passive names the owner second (`B wurde von A übernommen`)."""
+    sentence = context.index.sentences[context.sentence(first)]
+    doc = context.doc
+    after = doc[second.end : min(second.end + CLAUSE_WINDOW, sentence.end)]
+    before = doc[max(sentence.start, first.start - CLAUSE_WINDOW) : first.start]
+    found = []
+    for side, tokens in (("after", list(after)), ("before", list(reversed(before)))):
+        for token in tokens:  # outwards from the pair, up to the clause's end
+            if token.is_punct:
+                break
+            found += [
+                f"{side}_pair={token.lower_}:{order}",
+                f"{side}_pair_stem={_stem(token.lower_)}:{order}",
+            ]
+    between = doc[first.end : second.start]
+    if len(between) <= MAX_BETWEEN:
+        found += [f"between_stem={_stem(t.lower_)}:{order}" for t in between if not t.is_punct]
+    return found
+
+
+def _stem(word: str) -> str:
+    """A crude stem (the first letters) that groups a verb's forms: übernimmt, übernahm,
+    übernommen -> `übern`; kauft, kaufte, gekauft differ only by the prefix `ge`."""
+    if word.startswith("ge") and len(word) > 6:
+        word = word[2:]
+    return word[:STEM_LENGTH]
+
+
+def _position(start: int, end: int, first: Span, second: Span) -> str:
+    if end <= first.start:
+        return "before"
+    if start >= second.end:
+        return "after"
+    if first.end <= start and end <= second.start:
+        return "between"
+    return "overlapping"
 
 
 def _arguments(doc: Doc, index: DocIndex, label: str) -> list[Argument]:

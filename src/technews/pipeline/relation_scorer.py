@@ -6,12 +6,20 @@ features, the rules' verdicts among them, with a hashed linear model. The model 
 configured apart from the component (``technews.RelationScorer.v1``), as in spaCy's
 relation-extraction tutorial; the component turns its scores into mention-level
 relations in ``doc._.relations``, replacing the rules' ones it was given.
+
+It is trained with the rules' verdicts hidden from half of the candidates and on authored
+paragraphs joined into articles (``technews.training.relations``), so that it decides from
+the words around a pair and not only from the rules, and its ``threshold`` is low enough
+for it to add what it reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+import random
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, cast
 
 import numpy
@@ -19,7 +27,7 @@ import srsly
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, not its stub
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import ensure_path, registry
 from thinc.api import Model, Optimizer, SparseLinear_v2
@@ -37,8 +45,16 @@ from technews.pipeline.relation_features import (
     PairCandidate,
     candidates,
     features,
+    is_rule_feature,
 )
-from technews.pipeline.relations import STATUS_OF_CUE, can_partner, sentence_offsets
+from technews.pipeline.relations import (
+    STATUS_OF_CUE,
+    can_partner,
+    conjuncts,
+    is_comparison,
+    is_negated,
+    sentence_offsets,
+)
 from technews.relation_types import STATUS_PRECEDENCE, Relation
 from technews.triggers import TriggerLexicon
 
@@ -66,6 +82,7 @@ def build_relation_model(hash_length: int = 2**17) -> Model[Features, Floats2d]:
         "threshold": 0.7,
         "veto": 0.9,
         "max_sentence_distance": 1,
+        "learnt_status": True,
     },
 )
 def make_relation_scorer(
@@ -75,8 +92,9 @@ def make_relation_scorer(
     threshold: float,
     veto: float,
     max_sentence_distance: int,
+    learnt_status: bool,
 ) -> RelationScorer:
-    return RelationScorer(nlp.vocab, model, name, threshold, veto, max_sentence_distance)
+    return RelationScorer(nlp.vocab, model, name, threshold, veto, max_sentence_distance, learnt_status)
 
 
 @dataclass
@@ -92,6 +110,9 @@ class RelationScorer(TrainablePipe):
     veto: the model drops a relation of the rules where its probability of "none" is above
         this (1.0: never).
     max_sentence_distance: how many sentences apart two organizations may be paired.
+    learnt_status: the status of partner_of and owned_by is the model's (its status scores
+        read the rules' cues as features) wherever the rules read no cue of their own; else
+        the rules' cue, as before issue 13.
     """
 
     def __init__(
@@ -102,6 +123,7 @@ class RelationScorer(TrainablePipe):
         threshold: float,
         veto: float,
         max_sentence_distance: int,
+        learnt_status: bool = True,
     ) -> None:
         self.vocab = vocab
         self.model = model
@@ -111,6 +133,7 @@ class RelationScorer(TrainablePipe):
             "threshold": threshold,
             "veto": veto,
             "max_sentence_distance": max_sentence_distance,
+            "learnt_status": learnt_status,
         }
 
     def set_knowledge(self, knowledge: Knowledge) -> None:
@@ -142,38 +165,47 @@ class RelationScorer(TrainablePipe):
 
     def _relations(self, article: ScoredArticle, scores: Floats2d) -> list[Relation]:
         """The rules' relations the model does not veto, and the model's own above the
-        threshold. The rules are precise where they fire (and read status well); the
-        model adds what they cannot see: relations across sentences and descriptions,
-        phrasings without a trigger of the lexicon."""
+        threshold where the rules' exclusions allow them. The rules are precise where they
+        fire; the model adds what they cannot see: relations across sentences and
+        descriptions, phrasings without a trigger of the lexicon, statuses without a cue."""
         none_probability: dict[tuple, float] = {}
+        learnt_status: dict[tuple, str] = {}
         added: list[Relation] = []
-        for candidate, row in zip(article.candidates, scores, strict=True):
-            probs = _softmax(_allowed(row[: len(RELATIONS)], candidate.kind))
+        lists = conjuncts(article.context.index, article.context.list_endings)
+        all_probs = _probabilities(article.candidates, scores)
+        for candidate, row, probs in zip(article.candidates, scores, all_probs, strict=True):
             for kind in ALLOWED[candidate.kind][1:]:
-                none_probability[(kind, candidate.head.span, candidate.tail.span)] = float(probs[0])
+                key = _pair_key(kind, candidate.head.span, candidate.tail.span)
+                none_probability[key] = float(probs[0])
+                if kind != "made_by":  # made_by is always current (ANNOTATION.md)
+                    learnt_status[key] = _learnt_status(row)
             best = int(probs.argmax())
-            if RELATIONS[best] == "partner_of" and not self._may_partner(article, candidate):
+            if RELATIONS[best] != "made_by" and not _may_relate(article.context, candidate, RELATIONS[best]):
                 continue
             if RELATIONS[best] != "none" and probs[best] >= self.cfg["threshold"]:
                 added.append(self._relation(article, candidate, RELATIONS[best], float(probs[best]), row))
         found: dict[tuple, Relation] = {}
         for rule in article.context.doc._.relations or []:
-            if none_probability.get((rule.relation, rule.head, rule.tail), 0.0) <= self.cfg["veto"]:
+            key = _pair_key(rule.relation, rule.head, rule.tail)
+            if none_probability.get(key, 0.0) <= self.cfg["veto"]:
+                if self.cfg["learnt_status"] and rule.status_cue == "current" and key in learnt_status:
+                    rule = dataclasses.replace(rule, status_cue=learnt_status[key])
                 _keep_best(found, rule)
         for relation in sorted(added, key=lambda r: -r.score):
-            found.setdefault(_mention_key(relation), relation)  # the rules' verdict on a pair stands
+            if not _owner_of_maker(article.context, relation, found.values()):
+                found.setdefault(_mention_key(relation), relation)  # the rules' verdict on a pair stands
+        kept = [r for r in found.values() if not _siblings_as_partners(r, found.values(), lists)]
+        found = {_mention_key(r): r for r in kept}
+        for relation in _of_conjuncts(kept, lists):
+            found.setdefault(_mention_key(relation), relation)
         return sorted(found.values(), key=lambda r: (r.head.start, r.tail.start, r.relation))
-
-    def _may_partner(self, article: ScoredArticle, candidate: PairCandidate) -> bool:
-        context = article.context
-        return all(can_partner(arg, context.kb, context.triggers) for arg in (candidate.head, candidate.tail))
 
     def _relation(
         self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats1d
     ) -> Relation:
-        """The model's relation. Its status: the strongest the rules read for the pair;
-        else current for made_by; else what the cues of its sentences say; else the
-        model's status head, which learnt little (most training relations are current)."""
+        """The model's relation. Its status: current for made_by; else a cue the rules read
+        for the pair (`bis 2020`, `soll ab 2027`); else the model's status head (or, with
+        ``learnt_status`` off, the rules' status and the cues of the pair's sentences)."""
         names = (candidate.head.name, candidate.tail.name)
         verdicts = set(article.context.rules.get(names, ()))
         if relation == "partner_of":
@@ -184,12 +216,16 @@ class RelationScorer(TrainablePipe):
         head, tail = candidate.head.span, candidate.tail.span
         context, index = article.context, article.context.index
         cues = context.cues(context.sentence(head)) | context.cues(context.sentence(tail))
-        if rule_statuses:
-            status = rule_statuses[0]
-        elif relation == "made_by":
+        if relation == "made_by":
             status = "current"  # ANNOTATION.md: made_by is always current
+        elif rule_statuses and not rule_statuses[0].startswith("current"):
+            status = rule_statuses[0]  # a cue the rules read in the trigger's clause stands
+        elif self.cfg["learnt_status"]:
+            status = _learnt_status(row)
+        elif rule_statuses:
+            status = rule_statuses[0]
         else:
-            status = _status_of_cues(cues) or STATUSES[int(row[len(RELATIONS) :].argmax())]
+            status = _status_of_cues(cues) or _learnt_status(row)
         first, last = sorted((index.sentence(head.start), index.sentence(tail.start)), key=lambda s: s.start)
         evidence = (sentence_offsets(first)[0], sentence_offsets(last)[1])
         return Relation(
@@ -249,7 +285,7 @@ class RelationScorer(TrainablePipe):
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
         articles = [self._article(example.predicted) for example in examples]
-        scores, backprop = self._scores(articles, is_train=True)
+        scores, backprop = self._scores(articles, is_train=True, drop=drop)
         if backprop is None:
             return losses
         gradient, loss = self._gradient(examples, articles, scores)
@@ -269,10 +305,10 @@ class RelationScorer(TrainablePipe):
         self, examples: list[Example], articles: list[ScoredArticle], scores: Floats2d
     ) -> tuple[Floats2d, float]:
         """Cross-entropy of the relation scores on every annotated pair, and of the status
-        scores on pairs in a relation whose status is known. A product and its maker by
-        the knowledge base that the gold leaves unrelated count neither way: annotators
-        leave out made_by the article only implies (ANNOTATION.md asks for it), so such
-        a gap is no evidence against the relation."""
+        scores on pairs in a partner_of or owned_by relation whose status is known. A
+        product and its maker by the knowledge base that the gold leaves unrelated count
+        neither way: annotators leave out made_by the article only implies (ANNOTATION.md
+        asks for it), so such a gap is no evidence against the relation (``_implied``)."""
         gradient = numpy.zeros_like(scores)
         loss, row = 0.0, 0
         n_relations = len(RELATIONS)
@@ -281,23 +317,28 @@ class RelationScorer(TrainablePipe):
             names = names_by_canonical(gold["entities"])
             for candidate in article.candidates:
                 label = _gold_relation(candidate, gold["relations"], names)
-                if candidate.kind in gold["annotated"] and (label or not self._implied(candidate)):
+                if candidate.kind in gold["annotated"] and (label or not self._implied(article, candidate)):
                     target = RELATIONS.index(label["relation"] if label else "none")
                     probs = _softmax(_allowed(scores[row, :n_relations], candidate.kind))
                     loss -= float(numpy.log(probs[target] + 1e-9))
                     gradient[row, :n_relations] = probs
                     gradient[row, target] -= 1.0
-                    if label and label.get("status") in STATUSES:
+                    # made_by is current by definition: its status says nothing of the words.
+                    if label and label["relation"] != "made_by" and label.get("status") in STATUSES:
                         status_probs = _softmax(scores[row, n_relations:])
                         gradient[row, n_relations:] = status_probs
                         gradient[row, n_relations + STATUSES.index(label["status"])] -= 1.0
                 row += 1
         return cast(Floats2d, gradient / max(1, row)), loss
 
-    def _implied(self, candidate: PairCandidate) -> bool:
+    def _implied(self, article: ScoredArticle, candidate: PairCandidate) -> bool:
+        """Whether the knowledge base makes the pair's organization the product's maker: the
+        nearest of its makers that the article names (Beats, not its owner Apple)."""
         if candidate.kind != PRODUCT_ORG:
             return False
-        return candidate.tail.name in self.kb.makers_of(candidate.head.name)
+        named = article.context.org_mentions
+        makers = [maker for maker in self.kb.makers_of(candidate.head.name) if maker in named]
+        return bool(makers) and candidate.tail.name == makers[0]
 
     # Shared ---------------------------------------------------------------
 
@@ -305,11 +346,17 @@ class RelationScorer(TrainablePipe):
         context = ArticleContext(doc, self.kb, self.triggers, self.lexicon)
         return ScoredArticle(context, candidates(context, self.cfg["max_sentence_distance"]))
 
-    def _scores(self, articles: list[ScoredArticle], is_train: bool):
+    def _scores(self, articles: list[ScoredArticle], is_train: bool, drop: float = 0.0):
+        """The scores of every candidate. In training, ``drop`` is the share of candidates
+        whose rule verdicts are hidden, so that the model also learns from the words: the
+        rules are near perfect on the text they were written beside, not on news."""
         keys, lengths = [], []
         for article in articles:
             for candidate in article.candidates:
-                hashed = [hash_string(feature) for feature in features(article.context, candidate)]
+                found = features(article.context, candidate)
+                if drop and random.random() < drop:
+                    found = [feature for feature in found if not is_rule_feature(feature)]
+                hashed = [hash_string(feature) for feature in found]
                 keys.extend(hashed)
                 lengths.append(len(hashed))
         if not lengths:  # no candidate: nothing to score or learn from
@@ -324,11 +371,122 @@ class RelationScorer(TrainablePipe):
         return self.model.predict(inputs), None
 
 
+def _of_conjuncts(relations: list[Relation], lists: dict[int, list[Span]]) -> Iterator[Relation]:
+    """What relates one member of a list of organizations relates each (`Zu Rewe gehören
+    Billa, Penny und Bipa`; `Silver Lake und Carlyle haben Donauwerk übernommen`), and
+    partners listed together are partners each of each (`Siemens, Bosch und Infineon
+    forschen gemeinsam`)."""
+    for relation in relations:
+        if relation.relation == "made_by":
+            continue
+        head_list = lists.get(relation.head.start, [relation.head])
+        tail_list = lists.get(relation.tail.start, [relation.tail])
+        if head_list is tail_list:  # both in one list: only partners are each of each
+            pairs = list(combinations(head_list, 2)) if relation.relation == "partner_of" else []
+        else:
+            pairs = [(head, tail) for head in head_list for tail in tail_list]
+        for head, tail in pairs:
+            if (head.start, tail.start) != (relation.head.start, relation.tail.start):
+                yield dataclasses.replace(
+                    relation,
+                    head=head,
+                    tail=tail,
+                    head_name=_name(head),
+                    tail_name=_name(tail),
+                    rule="coordination",
+                )
+
+
+def _siblings_as_partners(relation: Relation, kept: Iterable[Relation], lists: dict[int, list[Span]]) -> bool:
+    """Whether a partner_of of the model joins two members of one list that belongs to an
+    owner (`Porsche, Bentley und Lamborghini gehören zu Volkswagen`): brands listed as one
+    owner's are siblings, not partners."""
+    listed = lists.get(relation.head.start)
+    if relation.relation != "partner_of" or relation.rule != "model" or listed is None:
+        return False
+    if listed is not lists.get(relation.tail.start):
+        return False
+    starts = {member.start for member in listed}
+    return any(other.relation == "owned_by" and other.head.start in starts for other in kept)
+
+
+def _name(span: Span) -> str:
+    return span._.canonical or span.text
+
+
+def _owner_of_maker(context: ArticleContext, relation: Relation, kept: Iterable[Relation]) -> bool:
+    """Whether a made_by names the owner of the product's maker (`Apples Kopfhörer-Tochter`
+    Beats): the maker the article names makes it, its parent owns the maker."""
+    if relation.relation != "made_by":
+        return False
+    owner = relation.tail_name
+    for rule in kept:
+        if rule.relation == "made_by" and rule.head_name == relation.head_name and rule.tail_name != owner:
+            maker = rule.tail_name
+            if owner in context.kb.maker_chain(maker) or any(
+                r.relation == "owned_by" and (r.head_name, r.tail_name) == (maker, owner) for r in kept
+            ):
+                return True
+    return False
+
+
+def _probabilities(candidates: list[PairCandidate], scores: Floats2d) -> list[Floats1d]:
+    """Each candidate's probabilities of the relations its kind allows. partner_of is
+    symmetric: both orders of a pair get the mean of their partner_of probabilities, so
+    that the model has one say on it, not two tries."""
+    rows = zip(candidates, scores, strict=True)
+    probs = [_softmax(_allowed(row[: len(RELATIONS)], candidate.kind)) for candidate, row in rows]
+    partner = RELATIONS.index("partner_of")
+    by_pair: dict[tuple[int, int], list[float]] = {}
+    for candidate, row in zip(candidates, probs, strict=True):
+        if candidate.kind == ORG_ORG:
+            by_pair.setdefault(_unordered(candidate), []).append(float(row[partner]))
+    result = []
+    for candidate, row in zip(candidates, probs, strict=True):
+        if candidate.kind == ORG_ORG:
+            row = row.copy()
+            row[partner] = sum(by_pair[_unordered(candidate)]) / len(by_pair[_unordered(candidate)])
+        result.append(row)
+    return result
+
+
+def _unordered(candidate: PairCandidate) -> tuple[int, int]:
+    starts = (candidate.head.span.start, candidate.tail.span.start)
+    return min(starts), max(starts)
+
+
+def _learnt_status(row: Floats1d) -> str:
+    return STATUSES[int(row[len(RELATIONS) :].argmax())]
+
+
+def _may_relate(context: ArticleContext, candidate: PairCandidate, relation: str) -> bool:
+    """What the rules exclude binds the model too, being German and not the corpus: no
+    company used as a measure (`das Apple der Kamera-Welt`) relates; a trigger of the
+    relation denied in the pair's sentence (`dementiert eine Partnerschaft`) gives none;
+    an authority or a rival is no partner."""
+    doc, pair = context.doc, (candidate.head, candidate.tail)
+    if any(is_comparison(doc, arg.span, context.german) for arg in pair):
+        return False
+    number = context.sentence(candidate.head.span)
+    if number == context.sentence(candidate.tail.span):
+        sentence = context.index.sentences[number]
+        hits = [hit for hit in context.hits(number) if hit.relation == relation]
+        if any(is_negated(context.triggers, sentence, hit) for hit in hits):
+            return False
+    return relation != "partner_of" or all(can_partner(arg, context.kb, context.triggers) for arg in pair)
+
+
 def _status_of_cues(cues: set[str]) -> str | None:
     """The status the cues of the relation's sentences give, as the rules read them."""
     if "rumored" in cues:
         return "rumored"
     return next((STATUS_OF_CUE[cue] for cue in STATUS_OF_CUE if cue in cues), None)
+
+
+def _pair_key(relation: str, head: Span, tail: Span) -> tuple[str, int, int, int, int]:
+    """A relation between two mentions by their token offsets: the rules' spans and the
+    candidates' are equal in place but not as objects (their labels differ)."""
+    return relation, head.start, head.end, tail.start, tail.end
 
 
 def _mention_key(relation: Relation) -> tuple:

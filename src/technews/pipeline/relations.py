@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -56,7 +56,7 @@ STATUS_OF_CUE = {
 LISTED_DIRECTIONS = frozenset({"children_listed", "owners_listed"})
 # Makers an article may be about, and the nouns that introduce one (`Elektronikhersteller Canon`).
 ARTICLE_MAKER_SECTORS = MAKER_SECTORS | {"software", "internet"}
-CLAUSE_ONLY_CUES = frozenset({"past_in_clause"})
+CLAUSE_ONLY_CUES = frozenset({"past_in_clause", "rumored_weak"})
 # Confidence of each rule; the config's threshold drops what falls below it.
 RULE_SCORES = {
     "maker_named": 0.95,
@@ -260,7 +260,7 @@ class RelationExtractor(RuleComponent):
                 continue
             following = index.entities_by_sentence[number + 1 : number + 2]
             for hit in hits:
-                if self._negated(sent, hit):
+                if is_negated(self.triggers, sent, hit):
                     continue
                 status = self._status(sent, hit)
                 if hit.relation == "partner_of":
@@ -409,11 +409,6 @@ class RelationExtractor(RuleComponent):
                     return status
         return "current"
 
-    def _negated(self, sent: Span, hit: TriggerHit) -> bool:
-        return any(
-            hit.start - NEGATION_WINDOW <= i < hit.start for i in self.triggers.cue_positions(sent, "negated")
-        )
-
 
 def _owned_by(child: Argument, parent: Argument, status: str, sent: Span, rule: str) -> Relation:
     return Relation(
@@ -495,6 +490,32 @@ def can_partner(arg: Argument, kb: KnowledgeBase, triggers: TriggerLexicon) -> b
         and not doc[end].whitespace_
         and doc[end + 1].text in triggers.not_partners
     )
+
+
+def conjuncts(index: DocIndex, list_endings: frozenset[str]) -> dict[int, list[Span]]:
+    """The organizations coordinated in one list (`Billa, Penny und Bipa`, `Silver Lake und
+    Carlyle`), by the start of each member: commas between the first members, one of
+    ``list_endings`` (`und`, `sowie`) before the last. Conjuncts share their role in the clause, so what
+    relates one member relates each (`Zu Rewe gehören Billa, Penny und Bipa`)."""
+    found: dict[int, list[Span]] = {}
+    for entities in index.entities_by_sentence:
+        orgs = [ent for ent in entities if ent.label_ == "ORG"]
+        run: list[Span] = []
+        for previous, ent in pairwise(orgs):
+            gap = ent.doc[previous.end : ent.start]
+            if len(gap) != 1 or not (gap[0].text == "," or gap[0].lower_ in list_endings):
+                run = []
+                continue
+            run = [*(run or [previous]), ent]
+            if gap[0].text != ",":  # the list ends with its last member
+                found |= {member.start: run for member in run}
+                run = []
+    return found
+
+
+def is_negated(triggers: TriggerLexicon, sent: Span, hit: TriggerHit) -> bool:
+    """`keine Kooperation`, `dementiert eine Partnerschaft`: the trigger is denied."""
+    return any(hit.start - NEGATION_WINDOW <= i < hit.start for i in triggers.cue_positions(sent, "negated"))
 
 
 def is_comparison(doc: Doc, ent: Span, german: GermanWords) -> bool:
