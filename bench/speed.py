@@ -9,7 +9,9 @@ articles of the news folder), one process, nlp.pipe with default batching:
   with spaCy's default models (no vectors: they cannot be downloaded here, so
   this underestimates what that model costs);
 - technews: the shipped pipeline, technews.load().
-It also times technews.load() in a fresh process.
+It also times technews.load() in a fresh process, and the share of the pipeline's
+time that each of technews' components takes (each component's ``pipe`` over the
+docs the one before it made, batched as ``nlp.pipe`` batches).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 KINDS = ("tokenizer", "md_architecture", "technews")
+RELATION_COMPONENTS = ("technews_relations", "technews_relation_scorer")
 
 
 def read_texts(folder: Path) -> list[str]:
@@ -81,6 +84,29 @@ def measure(kind: str, folder: Path, repeat: int) -> dict:
     return {"kind": kind, "words": words, "words_per_second": round(best), "peak_mb": round(peak_mb)}
 
 
+def component_seconds(folder: Path, repeat: int) -> dict[str, float]:
+    """Seconds each component of the shipped pipeline takes over the texts (best of
+    ``repeat``), the tokenizer included."""
+    import technews
+
+    nlp = technews.load()
+    texts = read_texts(folder)
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        docs = [nlp.make_doc(text) for text in texts]
+        seconds = {"tokenizer": time.perf_counter() - start}
+        for name, component in nlp.pipeline:
+            start = time.perf_counter()
+            if hasattr(component, "pipe"):
+                docs = list(component.pipe(docs, batch_size=nlp.batch_size))
+            else:
+                docs = [component(doc) for doc in docs]
+            seconds[name] = time.perf_counter() - start
+        best = {name: min(value, best.get(name, value)) for name, value in seconds.items()}
+    return best
+
+
 def load_seconds() -> float:
     code = (
         "import time; t = time.perf_counter(); import technews; technews.load(); "
@@ -96,7 +122,11 @@ def main() -> None:
     parser.add_argument("--texts", type=Path, default=Path("../shared/data/news"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--one", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--components", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.components:
+        print(json.dumps(component_seconds(args.texts, args.repeat)))
+        return
     if args.one:
         print(json.dumps(measure(args.one, args.texts, args.repeat)))
         return
@@ -128,6 +158,15 @@ def main() -> None:
         f"technews.load(): {min(load_seconds() for _ in range(3)):.2f} s "
         f"({results[0]['words']} words of {args.texts})"
     )
+    command = [sys.executable, __file__, "--components", "--texts", str(args.texts)]
+    command += ["--repeat", str(args.repeat)]
+    seconds = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    total = sum(seconds.values())
+    print(f"{'component':<28}{'seconds':>9}{'share':>8}")
+    for name, value in seconds.items():
+        print(f"{name:<28}{value:>9.2f}{value / total:>8.1%}")
+    relations = sum(v for name, v in seconds.items() if name in RELATION_COMPONENTS)
+    print(f"{'relation components':<28}{relations:>9.2f}{relations / total:>8.1%}")
 
 
 if __name__ == "__main__":

@@ -111,8 +111,8 @@ class RelationScorer(TrainablePipe):
         this (1.0: never).
     max_sentence_distance: how many sentences apart two organizations may be paired.
     learnt_status: the status of partner_of and owned_by is the model's (its status scores
-        read the rules' cues as features) wherever the rules read no cue of their own; else
-        the rules' cue, as before issue 13.
+        read the rules' cues as features) wherever the rules read no cue of their own and the
+        model is at least ``threshold`` sure; else the rules' cue, as before issue 13.
     """
 
     def __init__(
@@ -177,8 +177,9 @@ class RelationScorer(TrainablePipe):
             for kind in ALLOWED[candidate.kind][1:]:
                 key = _pair_key(kind, candidate.head.span, candidate.tail.span)
                 none_probability[key] = float(probs[0])
-                if kind != "made_by":  # made_by is always current (ANNOTATION.md)
-                    learnt_status[key] = _learnt_status(row)
+                status = _learnt_status(row, self.cfg["threshold"])
+                if kind != "made_by" and status:  # made_by is always current (ANNOTATION.md)
+                    learnt_status[key] = status
             best = int(probs.argmax())
             if RELATIONS[best] != "made_by" and not _may_relate(article.context, candidate, RELATIONS[best]):
                 continue
@@ -204,8 +205,9 @@ class RelationScorer(TrainablePipe):
         self, article: ScoredArticle, candidate: PairCandidate, relation: str, score: float, row: Floats1d
     ) -> Relation:
         """The model's relation. Its status: current for made_by; else a cue the rules read
-        for the pair (`bis 2020`, `soll ab 2027`); else the model's status head (or, with
-        ``learnt_status`` off, the rules' status and the cues of the pair's sentences)."""
+        for the pair (`bis 2020`, `soll ab 2027`); else the model's status head where it is
+        at least ``threshold`` sure; else the rules' status and the cues of the pair's
+        sentences."""
         names = (candidate.head.name, candidate.tail.name)
         verdicts = set(article.context.rules.get(names, ()))
         if relation == "partner_of":
@@ -220,12 +222,12 @@ class RelationScorer(TrainablePipe):
             status = "current"  # ANNOTATION.md: made_by is always current
         elif rule_statuses and not rule_statuses[0].startswith("current"):
             status = rule_statuses[0]  # a cue the rules read in the trigger's clause stands
-        elif self.cfg["learnt_status"]:
-            status = _learnt_status(row)
+        elif self.cfg["learnt_status"] and (learnt := _learnt_status(row, self.cfg["threshold"])):
+            status = learnt
         elif rule_statuses:
             status = rule_statuses[0]
         else:
-            status = _status_of_cues(cues) or _learnt_status(row)
+            status = _status_of_cues(cues) or "current"
         first, last = sorted((index.sentence(head.start), index.sentence(tail.start)), key=lambda s: s.start)
         evidence = (sentence_offsets(first)[0], sentence_offsets(last)[1])
         return Relation(
@@ -455,8 +457,11 @@ def _unordered(candidate: PairCandidate) -> tuple[int, int]:
     return min(starts), max(starts)
 
 
-def _learnt_status(row: Floats1d) -> str:
-    return STATUSES[int(row[len(RELATIONS) :].argmax())]
+def _learnt_status(row: Floats1d, threshold: float) -> str | None:
+    """The status head's verdict where it is at least ``threshold`` sure, as for relations."""
+    probs = _softmax(row[len(RELATIONS) :])
+    best = int(probs.argmax())
+    return STATUSES[best] if probs[best] >= threshold else None
 
 
 def _may_relate(context: ArticleContext, candidate: PairCandidate, relation: str) -> bool:
