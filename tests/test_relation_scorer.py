@@ -150,6 +150,9 @@ def test_each_status(nlp, text, status):
         # Negation and denial.
         "Es gibt keine Kooperation zwischen Huawei und Leica mehr.",
         "Xiaomi dementiert eine Partnerschaft mit Zeiss.",
+        # Called off later in the clause.
+        "Die geplante Übernahme von Kaufland durch Rewe ist geplatzt.",
+        "Die Verhandlungen zwischen Siemens und Alstom über eine Kooperation sind gescheitert.",
         # Authorities settle cases, rivals compete.
         "Volkswagen verhandelt mit der US-Umweltbehörde EPA über eine Strafe.",
         "Eine Vereinbarung zwischen General Motors und der NHTSA sieht eine Strafe vor.",

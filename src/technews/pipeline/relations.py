@@ -514,8 +514,12 @@ def conjuncts(index: DocIndex, list_endings: frozenset[str]) -> dict[int, list[S
 
 
 def is_negated(triggers: TriggerLexicon, sent: Span, hit: TriggerHit) -> bool:
-    """`keine Kooperation`, `dementiert eine Partnerschaft`: the trigger is denied."""
-    return any(hit.start - NEGATION_WINDOW <= i < hit.start for i in triggers.cue_positions(sent, "negated"))
+    """`keine Kooperation`, `dementiert eine Partnerschaft`: the trigger is denied; `Die
+    Übernahme von X durch Y ist geplatzt`: called off later in its clause."""
+    if any(hit.start - NEGATION_WINDOW <= i < hit.start for i in triggers.cue_positions(sent, "negated")):
+        return True
+    clause = _clause(sent, hit.start, hit.end)
+    return any(hit.end <= i < clause.end for i in triggers.cue_positions(sent, "called_off"))
 
 
 def is_comparison(doc: Doc, ent: Span, german: GermanWords) -> bool:
