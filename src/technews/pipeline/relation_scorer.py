@@ -172,24 +172,28 @@ class RelationScorer(TrainablePipe):
         learnt_status: dict[tuple, str] = {}
         added: list[Relation] = []
         lists = conjuncts(article.context.index, article.context.list_endings)
+        threshold = self.cfg["threshold"]
         all_probs = _probabilities(article.candidates, scores)
         for candidate, row, probs in zip(article.candidates, scores, all_probs, strict=True):
+            # made_by is always current (ANNOTATION.md): only pairs of organizations learn one.
+            learns = self.cfg["learnt_status"] and candidate.kind == ORG_ORG
+            learnt = _learnt_status(row, threshold) if learns else None
             for kind in ALLOWED[candidate.kind][1:]:
                 key = _pair_key(kind, candidate.head.span, candidate.tail.span)
                 none_probability[key] = float(probs[0])
-                status = _learnt_status(row, self.cfg["threshold"])
-                if kind != "made_by" and status:  # made_by is always current (ANNOTATION.md)
-                    learnt_status[key] = status
+                if learnt:
+                    learnt_status[key] = learnt
             best = int(probs.argmax())
-            if RELATIONS[best] != "made_by" and not _may_relate(article.context, candidate, RELATIONS[best]):
+            label = RELATIONS[best]
+            if label == "none" or probs[best] < threshold:
                 continue
-            if RELATIONS[best] != "none" and probs[best] >= self.cfg["threshold"]:
-                added.append(self._relation(article, candidate, RELATIONS[best], float(probs[best]), row))
+            if label == "made_by" or _may_relate(article.context, candidate, label):
+                added.append(self._relation(article, candidate, label, float(probs[best]), row))
         found: dict[tuple, Relation] = {}
         for rule in article.context.doc._.relations or []:
             key = _pair_key(rule.relation, rule.head, rule.tail)
             if none_probability.get(key, 0.0) <= self.cfg["veto"]:
-                if self.cfg["learnt_status"] and rule.status_cue == "current" and key in learnt_status:
+                if rule.status_cue == "current" and key in learnt_status:
                     rule = dataclasses.replace(rule, status_cue=learnt_status[key])
                 _keep_best(found, rule)
         for relation in sorted(added, key=lambda r: -r.score):
@@ -217,7 +221,6 @@ class RelationScorer(TrainablePipe):
         )
         head, tail = candidate.head.span, candidate.tail.span
         context, index = article.context, article.context.index
-        cues = context.cues(context.sentence(head)) | context.cues(context.sentence(tail))
         if relation == "made_by":
             status = "current"  # ANNOTATION.md: made_by is always current
         elif rule_statuses and not rule_statuses[0].startswith("current"):
@@ -227,6 +230,7 @@ class RelationScorer(TrainablePipe):
         elif rule_statuses:
             status = rule_statuses[0]
         else:
+            cues = context.cues(context.sentence(head)) | context.cues(context.sentence(tail))
             status = _status_of_cues(cues) or "current"
         first, last = sorted((index.sentence(head.start), index.sentence(tail.start)), key=lambda s: s.start)
         evidence = (sentence_offsets(first)[0], sentence_offsets(last)[1])
